@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using CdsService.CdsHooks.Wire;
+using Microsoft.Extensions.Options;
+
+namespace CdsService.CdsHooks;
+
+/// <summary>The CDS Hooks 2.0 HTTP surface: discovery and service invocation.</summary>
+internal static partial class CdsHooksEndpoints
+{
+    public const string DiscoveryPath = "/cds-services";
+
+    public static IEndpointRouteBuilder MapCdsHooks(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(DiscoveryPath).WithTags("CDS Hooks");
+        group.MapGet("", GetDiscovery).WithName("Discovery");
+        group.MapPost("{id}", InvokeService).WithName("InvokeService");
+        return app;
+    }
+
+    private static IResult GetDiscovery(IEnumerable<ICdsService> services) =>
+        Results.Json(new DiscoveryResponse([.. services.Select(s => s.Description)]), CdsJson.Options);
+
+    private static async Task<IResult> InvokeService(
+        string id,
+        HttpContext http,
+        IEnumerable<ICdsService> services,
+        HookRequestReader reader,
+        IOptions<CdsOptions> options,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var service = services.FirstOrDefault(s => s.Description.Id == id)
+            ?? throw new CdsRequestException(StatusCodes.Status404NotFound, "Unknown CDS service", $"No CDS service has the id '{id}'.");
+
+        var started = Stopwatch.GetTimestamp();
+        var body = await RequestBody.ReadJsonAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
+        var request = reader.Read(body, service.Hook);
+        var logger = loggers.CreateLogger(typeof(CdsHooksEndpoints));
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ServiceId"] = id, ["HookInstance"] = request.HookInstance });
+        foreach (var issue in request.ParseIssues)
+        {
+            // Code and path only: the value itself may be patient data.
+            LogToleratedFhir(logger, issue.Code, issue.Path);
+        }
+
+        var response = await service.HandleAsync(request, new CdsCall(PublicBaseUrl(http, options.Value)), cancellationToken);
+        LogAnswered(logger, request.Hook, response.Cards.Count, response.SystemActions?.Count ?? 0, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return Results.Json(response, CdsJson.Options);
+    }
+
+    private static Uri PublicBaseUrl(HttpContext http, CdsOptions options) =>
+        options.PublicBaseUrl is { } configured
+            ? EnsureTrailingSlash(configured)
+            : new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/");
+
+    [LoggerMessage(LogLevel.Warning, "Tolerated invalid FHIR in request: {FhirIssueCode} at {FhirPath}")]
+    private static partial void LogToleratedFhir(ILogger logger, string fhirIssueCode, string fhirPath);
+
+    [LoggerMessage(LogLevel.Information, "Answered {Hook} with {CardCount} cards and {SystemActionCount} system actions in {ElapsedMs:0.0} ms")]
+    private static partial void LogAnswered(ILogger logger, string hook, int cardCount, int systemActionCount, double elapsedMs);
+
+    private static Uri EnsureTrailingSlash(Uri uri) =>
+        uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+}

@@ -1,0 +1,19 @@
+using CdsService.CdsHooks.Wire;
+
+namespace CdsService.CdsHooks;
+
+/// <summary>A CDS service as the protocol layer sees it: a discovery entry and a handler.</summary>
+internal interface ICdsService
+{
+    ServiceDescription Description { get; }
+
+    HookDefinition Hook { get; }
+
+    Task<CdsResponse> HandleAsync(HookRequest request, CdsCall call, CancellationToken cancellationToken);
+}
+
+/// <summary>Facts about the call that are not in the body: where the service is published.</summary>
+internal sealed record CdsCall(Uri PublicBaseUrl)
+{
+    public Uri Resolve(string relative) => new(PublicBaseUrl, relative.TrimStart('/'));
+}

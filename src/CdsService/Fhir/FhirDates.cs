@@ -1,0 +1,34 @@
+using Hl7.Fhir.Model;
+
+namespace CdsService.Fhir;
+
+internal static class FhirDates
+{
+    /// <summary>A FHIR date or dateTime as an instant; partial dates take their first moment.</summary>
+    public static DateTimeOffset? Parse(string? value) =>
+        value is not null && new FhirDateTime(value).TryToDateTimeOffset(out var result) ? result : null;
+
+    /// <summary>
+    /// The earliest and latest calendar days a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD) can stand for.
+    /// </summary>
+    public static (DateOnly Earliest, DateOnly Latest)? Bounds(string? value)
+    {
+        if (value is null || value.Length < 4 || !int.TryParse(value.AsSpan(0, 4), out var year))
+        {
+            return null;
+        }
+
+        if (value.Length >= 10 && DateOnly.TryParseExact(value[..10], "yyyy-MM-dd", out var day))
+        {
+            return (day, day);
+        }
+
+        if (value.Length >= 7 && int.TryParse(value.AsSpan(5, 2), out var month) && month is >= 1 and <= 12)
+        {
+            var first = new DateOnly(year, month, 1);
+            return (first, first.AddMonths(1).AddDays(-1));
+        }
+
+        return (new DateOnly(year, 1, 1), new DateOnly(year, 12, 31));
+    }
+}

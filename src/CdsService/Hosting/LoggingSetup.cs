@@ -1,0 +1,29 @@
+using Serilog;
+using Serilog.Events;
+
+namespace CdsService.Hosting;
+
+internal static class LoggingSetup
+{
+    /// <summary>
+    /// Serilog from configuration (section <c>Serilog</c>), structured, with request logging that records path,
+    /// status and time but never headers or bodies: those carry JWTs, access tokens and patient data.
+    /// </summary>
+    public static WebApplicationBuilder AddStructuredLogging(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+        return builder;
+    }
+
+    public static WebApplication UseRequestLogging(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging(options =>
+            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
+        return app;
+    }
+}

@@ -1,0 +1,48 @@
+using CdsService.CdsHooks;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CdsService.Hosting;
+
+/// <summary>
+/// The one place that maps failures to HTTP: request problems to 4xx ProblemDetails with a specific message,
+/// missing prefetch to 412 (CDS Hooks §Prefetch). Anything else is a defect, logged and answered without detail.
+/// </summary>
+internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemDetailsExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            CdsRequestException e => (e.Status, e.Title, e.Message),
+            PrefetchUnavailableException e => (StatusCodes.Status412PreconditionFailed, "Prefetch data unavailable", e.Message),
+            BadHttpRequestException e => (e.StatusCode, "Bad request", "The request could not be read."),
+            OperationCanceledException when http.RequestAborted.IsCancellationRequested => (499, "Client closed request", ""),
+            _ => (StatusCodes.Status500InternalServerError, "Internal error", "The service failed to process the request."),
+        };
+
+        if (status >= 500)
+        {
+            LogUnhandled(logger, exception, http.Request.Path);
+        }
+        else
+        {
+            LogRejected(logger, http.Request.Method, http.Request.Path, status, title);
+        }
+
+        http.Response.StatusCode = status;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = string.IsNullOrEmpty(detail) ? null : detail },
+        });
+    }
+
+    [LoggerMessage(LogLevel.Error, "Unhandled failure on {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, PathString path);
+
+    [LoggerMessage(LogLevel.Information, "Rejected {Method} {Path} with {Status}: {Title}")]
+    private static partial void LogRejected(ILogger logger, string method, PathString path, int status, string title);
+}

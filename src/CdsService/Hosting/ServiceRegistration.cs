@@ -1,0 +1,52 @@
+using CdsService.Cards;
+using CdsService.CdsHooks;
+using CdsService.Fhir;
+using CdsService.OrderSign;
+using CdsService.PatientRecords;
+using CdsService.Policies;
+using CdsService.Policies.Besponsa;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CdsService.Hosting;
+
+internal static class ServiceRegistration
+{
+    /// <summary>The CDS Hooks protocol layer and its error handling.</summary>
+    public static IServiceCollection AddCdsHooks(this IServiceCollection services)
+    {
+        services.AddOptions<CdsOptions>().BindConfiguration(CdsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<FhirJsonReader>();
+        services.AddSingleton<HookRequestReader>();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<WarmUp>();
+        return services;
+    }
+
+    /// <summary>The patient record: prefetch first, the EHR's FHIR server for what is missing.</summary>
+    public static IServiceCollection AddPatientRecords(this IServiceCollection services)
+    {
+        services.AddSingleton<PatientRecordLoader>();
+        services.TryAddSingleton<IEhrDataSource, NoEhrDataSource>();
+        return services;
+    }
+
+    /// <summary>The drug policies, each published as an order-sign service, and the card renderer.</summary>
+    public static IServiceCollection AddPriorAuthPolicies(this IServiceCollection services)
+    {
+        services.AddOptions<PayerOptions>().BindConfiguration(PayerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BesponsaOptions>().BindConfiguration(BesponsaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CardRenderer>();
+        services.AddDrugPolicy<BesponsaPolicy>();
+        return services;
+    }
+
+    private static void AddDrugPolicy<TPolicy>(this IServiceCollection services)
+        where TPolicy : class, IDrugPolicy
+    {
+        services.AddSingleton<TPolicy>();
+        services.AddSingleton<IDrugPolicy>(sp => sp.GetRequiredService<TPolicy>());
+        services.AddSingleton<ICdsService>(sp => ActivatorUtilities.CreateInstance<PriorAuthOrderSignService>(sp, sp.GetRequiredService<TPolicy>()));
+    }
+}

@@ -1,0 +1,45 @@
+using CdsService.Cards;
+using CdsService.CdsHooks;
+using CdsService.CdsHooks.Wire;
+using CdsService.PatientRecords;
+using CdsService.Policies;
+
+namespace CdsService.OrderSign;
+
+/// <summary>
+/// An order-sign service for one drug policy: picks the draft orders the policy covers, loads the patient
+/// record, evaluates each order and renders the decisions. Orders for other drugs get no guidance.
+/// </summary>
+internal sealed class PriorAuthOrderSignService(
+    IDrugPolicy policy,
+    PatientRecordLoader records,
+    CardRenderer renderer,
+    TimeProvider clock) : ICdsService
+{
+    public HookDefinition Hook => HookDefinition.OrderSign;
+
+    public ServiceDescription Description { get; } = new(
+        HookDefinition.OrderSign.Name,
+        $"{policy.Info.Id}-prior-auth",
+        policy.Info.Title,
+        policy.Info.Description,
+        policy.Sections.ToDictionary(s => s.Key, s => s.Template),
+        Extension: new Dictionary<string, object> { ["davinci-crd.version"] = new[] { "2.2" } });
+
+    public async Task<CdsResponse> HandleAsync(HookRequest request, CdsCall call, CancellationToken cancellationToken)
+    {
+        var orders = request.Context.DraftOrders?.Entry
+            .Select(e => e.Resource)
+            .Where(r => r is not null && policy.Covers(r))
+            .ToList() ?? [];
+        if (orders.Count == 0)
+        {
+            return CdsResponse.Empty;
+        }
+
+        var record = await records.LoadAsync(request, policy.Sections, cancellationToken);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var decisions = orders.Select(order => policy.Evaluate(order!, record, today)).ToList();
+        return renderer.Render(decisions, request, call);
+    }
+}

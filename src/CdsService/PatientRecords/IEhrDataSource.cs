@@ -1,0 +1,23 @@
+using CdsService.CdsHooks;
+using Hl7.Fhir.Model;
+
+namespace CdsService.PatientRecords;
+
+/// <summary>Reads record sections from the EHR's FHIR server when the prefetch lacks them.</summary>
+internal interface IEhrDataSource
+{
+    /// <summary>
+    /// Fetches the given sections. Never throws for an unreachable, refusing or misbehaving server: those
+    /// sections come back in <see cref="EhrFetchResult.Unavailable"/>.
+    /// </summary>
+    Task<EhrFetchResult> FetchAsync(HookRequest request, IReadOnlyList<RecordSection> sections, CancellationToken cancellationToken);
+}
+
+internal sealed record EhrFetchResult(IReadOnlyList<Resource> Resources, IReadOnlyList<string> Unavailable);
+
+/// <summary>The data source used until one that talks to FHIR servers is registered: it can fetch nothing.</summary>
+internal sealed class NoEhrDataSource : IEhrDataSource
+{
+    public Task<EhrFetchResult> FetchAsync(HookRequest request, IReadOnlyList<RecordSection> sections, CancellationToken cancellationToken) =>
+        System.Threading.Tasks.Task.FromResult(new EhrFetchResult([], [.. sections.Select(s => s.Key)]));
+}

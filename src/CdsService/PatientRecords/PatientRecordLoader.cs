@@ -1,0 +1,61 @@
+using CdsService.CdsHooks;
+using Hl7.Fhir.Model;
+
+namespace CdsService.PatientRecords;
+
+/// <summary>
+/// Assembles the patient record for a hook call: prefetch first, then the EHR's FHIR server for every section
+/// whose key is absent or holds an OperationOutcome. Answers 412 (via <see cref="PrefetchUnavailableException"/>)
+/// only when data is missing and nothing at all could be obtained, as CDS Hooks and CRD §found-32 require.
+/// </summary>
+internal sealed partial class PatientRecordLoader(IEhrDataSource ehr, ILogger<PatientRecordLoader> logger)
+{
+    public async Task<PatientRecord> LoadAsync(HookRequest request, IReadOnlyList<RecordSection> sections, CancellationToken cancellationToken)
+    {
+        var patientId = request.Context.PatientId!;
+        var received = new List<Resource>();
+        var missing = new List<RecordSection>();
+        foreach (var section in sections)
+        {
+            switch (request.Prefetch.GetValueOrDefault(section.Key))
+            {
+                case PrefetchValue.Data data:
+                    received.Add(data.Resource);
+                    break;
+                case PrefetchValue.NoData:
+                    break;
+                default:
+                    missing.Add(section);
+                    break;
+            }
+        }
+
+        if (missing.Count == 0)
+        {
+            return PatientRecordBuilder.Build(patientId, received, []);
+        }
+
+        if (request.FhirServer is null)
+        {
+            throw new PrefetchUnavailableException(
+                [.. missing.Select(s => s.Key)],
+                "The request has no fhirServer to query instead.");
+        }
+
+        var fetched = await ehr.FetchAsync(request, missing, cancellationToken);
+        if (fetched.Unavailable.Count == sections.Count)
+        {
+            throw new PrefetchUnavailableException(fetched.Unavailable, "The FHIR server could not be read.");
+        }
+
+        if (fetched.Unavailable.Count > 0)
+        {
+            LogPartialRecord(logger, fetched.Unavailable);
+        }
+
+        return PatientRecordBuilder.Build(patientId, [.. received, .. fetched.Resources], fetched.Unavailable);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Evaluating on a partial record; unavailable sections: {UnavailableSections}")]
+    private static partial void LogPartialRecord(ILogger logger, IReadOnlyList<string> unavailableSections);
+}

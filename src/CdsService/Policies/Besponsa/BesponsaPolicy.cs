@@ -1,0 +1,83 @@
+using CdsService.PatientRecords;
+using Hl7.Fhir.Model;
+using Microsoft.Extensions.Options;
+
+namespace CdsService.Policies.Besponsa;
+
+/// <summary>
+/// The payer's Besponsa (inotuzumab ozogamicin) prior-approval policy, effective 2025-04-01
+/// (../shared/seed/000_4ff17cfc3ccfabb8.txt). Initial approval lasts 3 months, renewal 6 months.
+/// </summary>
+internal sealed class BesponsaPolicy : IDrugPolicy
+{
+    public const string PolicyId = "besponsa";
+
+    private readonly BesponsaOptions _options;
+
+    public BesponsaPolicy(IOptions<BesponsaOptions> options, IOptions<PayerOptions> payer)
+    {
+        _options = options.Value;
+        var canonical = $"{payer.Value.CanonicalBase.TrimEnd('/')}/Questionnaire/{BesponsaQuestionnaire.Id}";
+        Info = new PolicyInfo(
+            PolicyId,
+            "Besponsa",
+            "Besponsa (inotuzumab ozogamicin) prior approval",
+            "Checks a signed Besponsa (inotuzumab ozogamicin) order against the payer's prior-approval policy: age, relapsed or "
+            + "refractory CD22-positive B-cell precursor ALL, Ph+/TKI history for adults, liver-test and VOD monitoring, no alkylating "
+            + "HSCT conditioning, and renewal conditions. Returns coverage information and what is still needed.",
+            BesponsaQuestionnaire.Id,
+            canonical);
+        Questionnaire = BesponsaQuestionnaire.Create(canonical);
+    }
+
+    public PolicyInfo Info { get; }
+
+    public IReadOnlyList<RecordSection> Sections => RecordSection.All;
+
+    public Questionnaire Questionnaire { get; }
+
+    public bool Covers(Resource order) => OrderCodes(order).Any(c =>
+        BesponsaValueSets.Besponsa.Contains(c)
+        || (c.System == Terminology.CodeSystems.Ndc && Ndc.SamePackage(c.Code, BesponsaValueSets.BesponsaNdc)));
+
+    public PolicyDecision Evaluate(Resource order, PatientRecord record, DateOnly today)
+    {
+        var orderDate = OrderDate(order) ?? today;
+        var evidence = new Evidence(record, Attestations.From(record, Info.QuestionnaireCanonical), orderDate);
+        var kind = evidence.History(BesponsaValueSets.Besponsa).Any(m => m.Source.Id != order.Id) ? RequestKind.Renewal : RequestKind.Initial;
+        CriterionResult[] criteria =
+        [
+            AgeCriterion.Evaluate(evidence),
+            DiagnosisCriteria.BCellPrecursorAll(evidence),
+            DiagnosisCriteria.RelapsedOrRefractory(evidence),
+            DiagnosisCriteria.Cd22Positive(evidence),
+            PhTkiCriterion.Evaluate(evidence, kind),
+            AttestationCriteria.LftMonitoring(evidence),
+            AttestationCriteria.VodMonitoring(evidence),
+            AttestationCriteria.NoAlkylatingConditioning(evidence),
+            RenewalCriteria.NoProgression(evidence, kind),
+            RenewalCriteria.NoUnacceptableToxicity(evidence, kind),
+        ];
+        var findings = BaselineLiverTests.Check(evidence, _options.BaselineLabWindowDays, Info.DrugName) is { } labs ? new[] { labs } : [];
+        return DecisionBuilder.Build(Info, order, kind, kind == RequestKind.Renewal ? 6 : 3, criteria, findings, record);
+    }
+
+    /// <summary>Every coding that names what is ordered: medication[x] (inline or contained) or a ServiceRequest code.</summary>
+    private static IEnumerable<Coding> OrderCodes(Resource order) => order switch
+    {
+        MedicationRequest m => MedicationUses.Codes(m.Medication, m.Contained, new Dictionary<string, Medication>()),
+        ServiceRequest s => s.Code?.Coding ?? [],
+        _ => [],
+    };
+
+    private static DateOnly? OrderDate(Resource order)
+    {
+        var authored = order switch
+        {
+            MedicationRequest m => m.AuthoredOn,
+            ServiceRequest s => s.AuthoredOn,
+            _ => null,
+        };
+        return Fhir.FhirDates.Parse(authored) is { } when ? DateOnly.FromDateTime(when.Date) : null;
+    }
+}

@@ -1,0 +1,109 @@
+using Hl7.Fhir.Model;
+using static CdsService.Policies.Besponsa.BesponsaQuestionnaire;
+
+namespace CdsService.Policies.Besponsa;
+
+/// <summary>"Relapsed or refractory CD22-positive B-cell precursor ALL", split into its three testable parts.</summary>
+internal static class DiagnosisCriteria
+{
+    public const string BAllId = "b-all-diagnosis";
+    public const string RelapsedRefractoryId = "relapsed-or-refractory";
+    public const string Cd22Id = "cd22-positive";
+
+    private const string BAllTitle = "B-cell precursor ALL";
+    private const string RrTitle = "Relapsed or refractory disease";
+    private const string Cd22Title = "CD22-positive";
+
+    public static CriterionResult BCellPrecursorAll(Evidence evidence)
+    {
+        var all = evidence.AllDiagnoses;
+        var refs = all.Select(Evidence.Ref).ToArray();
+        if (all.FirstOrDefault(c => BesponsaValueSets.BCellAll.ContainsAny(c.Code) || HasBLineageMorphology(c)) is { } bAll)
+        {
+            return new(BAllId, BAllTitle, CriterionStatus.Met, "B-cell precursor ALL is documented", [Evidence.Ref(bAll)]);
+        }
+
+        var attested = evidence.Attestations.Boolean(Items.BPrecursor);
+        if (all.Count > 0)
+        {
+            return attested switch
+            {
+                true => new(BAllId, BAllTitle, CriterionStatus.Met, "ALL is documented and the prescriber attests B-cell precursor lineage",
+                    [.. refs, evidence.Attestations.Reference!]),
+                false => new(BAllId, BAllTitle, CriterionStatus.NotMet, "the ALL is not of B-cell precursor lineage",
+                    [.. refs, evidence.Attestations.Reference!], WhenNotMet: Consequence.HardStop),
+                null => new(BAllId, BAllTitle, CriterionStatus.Unknown, "ALL is documented but its B-cell precursor lineage is not", refs),
+            };
+        }
+
+        var other = evidence.AssertedConditions.ToList();
+        if (other.Count == 0 || !evidence.Record.IsComplete)
+        {
+            return new(BAllId, BAllTitle, CriterionStatus.Unknown, "No leukemia diagnosis is recorded", []);
+        }
+
+        return new(BAllId, BAllTitle, CriterionStatus.NotMet,
+            "no ALL diagnosis is recorded; Besponsa is indicated only for B-cell precursor ALL",
+            [.. other.Select(Evidence.Ref)], WhenNotMet: Consequence.HardStop);
+    }
+
+    public static CriterionResult RelapsedOrRefractory(Evidence evidence)
+    {
+        var all = evidence.AllDiagnoses;
+        if (all.Count == 0)
+        {
+            return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Unknown, "No ALL diagnosis is recorded, so disease status is unknown", []);
+        }
+
+        var relapsed = all.Where(c => BesponsaValueSets.AllInRelapse.ContainsAny(c.Code) || BesponsaValueSets.RelapseClinicalStatus.ContainsAny(c.ClinicalStatus)).ToList();
+        if (relapsed.Count > 0)
+        {
+            return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Met, "Relapsed ALL is documented", [.. relapsed.Select(Evidence.Ref)]);
+        }
+
+        var notInRemission = all.Where(c => BesponsaValueSets.AllNotInRemission.ContainsAny(c.Code)).ToList();
+        var induction = evidence.History(BesponsaValueSets.AllChemotherapy).ToList();
+        if (notInRemission.Count > 0 && induction.Count > 0)
+        {
+            return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Met,
+                "Refractory ALL: not in remission after prior chemotherapy",
+                [.. notInRemission.Select(Evidence.Ref), .. induction.Select(m => m.Reference)]);
+        }
+
+        if (notInRemission.Count > 0)
+        {
+            return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Unknown,
+                "ALL not in remission, but no prior induction therapy is recorded to show it is refractory",
+                [.. notInRemission.Select(Evidence.Ref)]);
+        }
+
+        var inRemission = all.Where(c => BesponsaValueSets.AllInRemission.ContainsAny(c.Code)).ToList();
+        if (inRemission.Count > 0)
+        {
+            return new(RelapsedRefractoryId, RrTitle, CriterionStatus.NotMet,
+                "ALL is recorded as in remission; Besponsa is for relapsed or refractory disease",
+                [.. inRemission.Select(Evidence.Ref)]);
+        }
+
+        return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Unknown,
+            "ALL is documented without its relapse or remission status", [.. all.Select(Evidence.Ref)]);
+    }
+
+    public static CriterionResult Cd22Positive(Evidence evidence)
+    {
+        // No LOINC code for CD22 expression exists (terminology.md §6), so the policy asks the prescriber.
+        var reference = evidence.Attestations.Reference;
+        return evidence.Attestations.Boolean(Items.Cd22Positive) switch
+        {
+            true => new(Cd22Id, Cd22Title, CriterionStatus.Met, "Prescriber documents CD22-positive blasts", [reference!], EvidenceKind.Attestation),
+            false => new(Cd22Id, Cd22Title, CriterionStatus.NotMet, "the leukemia is not CD22-positive", [reference!],
+                EvidenceKind.Attestation, Consequence.HardStop),
+            null => new(Cd22Id, Cd22Title, CriterionStatus.Unknown, "CD22 expression (5% or more of blasts) is not documented", [],
+                EvidenceKind.Attestation),
+        };
+    }
+
+    // mCODE PrimaryCancerCondition carries ICD-O-3 morphology in the histology-morphology-behavior extension.
+    private static bool HasBLineageMorphology(Condition condition) =>
+        condition.Extension.Any(e => e.Value is CodeableConcept cc && BesponsaValueSets.BLineageMorphology.ContainsAny(cc));
+}

@@ -1,0 +1,77 @@
+using Hl7.Fhir.Model;
+using static CdsService.Policies.Besponsa.BesponsaQuestionnaire;
+
+namespace CdsService.Policies.Besponsa;
+
+/// <summary>Renewal: "NO disease progression or unacceptable toxicities". Hepatic VOD means permanent discontinuation.</summary>
+internal static class RenewalCriteria
+{
+    public const string ProgressionId = "no-progression";
+    public const string ToxicityId = "no-unacceptable-toxicity";
+
+    private const string ProgressionTitle = "No disease progression";
+    private const string ToxicityTitle = "No unacceptable toxicity";
+
+    public static CriterionResult NoProgression(Evidence evidence, RequestKind kind)
+    {
+        if (kind == RequestKind.Initial)
+        {
+            return new(ProgressionId, ProgressionTitle, CriterionStatus.NotApplicable, "Applies to renewals only", []);
+        }
+
+        var latest = evidence.Results(BesponsaValueSets.DiseaseStatus)
+            .OrderByDescending(o => Fhir.FhirDates.Parse((o.Effective as FhirDateTime)?.Value) ?? DateTimeOffset.MinValue)
+            .FirstOrDefault(o => o.Value is CodeableConcept);
+        if (latest?.Value is CodeableConcept status)
+        {
+            if (BesponsaValueSets.Progression.ContainsAny(status))
+            {
+                return new(ProgressionId, ProgressionTitle, CriterionStatus.NotMet, "disease has progressed on treatment", [Evidence.Ref(latest)]);
+            }
+
+            if (BesponsaValueSets.NoProgression.ContainsAny(status))
+            {
+                return new(ProgressionId, ProgressionTitle, CriterionStatus.Met, "Latest disease status shows no progression", [Evidence.Ref(latest)]);
+            }
+        }
+
+        return evidence.Attestations.Boolean(Items.DiseaseProgression) switch
+        {
+            true => new(ProgressionId, ProgressionTitle, CriterionStatus.NotMet, "prescriber reports disease progression", [evidence.Attestations.Reference!]),
+            false => new(ProgressionId, ProgressionTitle, CriterionStatus.Met, "Prescriber reports no disease progression", [evidence.Attestations.Reference!]),
+            null => new(ProgressionId, ProgressionTitle, CriterionStatus.Unknown, "No current disease status is documented", []),
+        };
+    }
+
+    public static CriterionResult NoUnacceptableToxicity(Evidence evidence, RequestKind kind)
+    {
+        if (kind == RequestKind.Initial)
+        {
+            return new(ToxicityId, ToxicityTitle, CriterionStatus.NotApplicable, "Applies to renewals only", []);
+        }
+
+        var vod = evidence.AssertedConditions.Where(c => BesponsaValueSets.HepaticVod.ContainsAny(c.Code)).ToList();
+        if (vod.Count > 0)
+        {
+            return HardStop("hepatic VOD is recorded; Besponsa must be permanently discontinued", [.. vod.Select(Evidence.Ref)]);
+        }
+
+        var stopped = evidence.History(BesponsaValueSets.Besponsa)
+            .Where(m => m.StatusReasons.Any(BesponsaValueSets.StoppedForToxicity.ContainsAny))
+            .ToList();
+        if (stopped.Count > 0)
+        {
+            return HardStop("Besponsa was stopped for an adverse reaction", [.. stopped.Select(m => m.Reference)]);
+        }
+
+        return evidence.Attestations.Boolean(Items.UnacceptableToxicity) switch
+        {
+            true => HardStop("prescriber reports unacceptable toxicity", [evidence.Attestations.Reference!]),
+            false => new(ToxicityId, ToxicityTitle, CriterionStatus.Met, "Prescriber reports no unacceptable toxicity", [evidence.Attestations.Reference!]),
+            null => new(ToxicityId, ToxicityTitle, CriterionStatus.Unknown, "Absence of unacceptable toxicity is not documented", [], EvidenceKind.Attestation),
+        };
+    }
+
+    private static CriterionResult HardStop(string why, IReadOnlyList<string> refs) =>
+        new(ToxicityId, ToxicityTitle, CriterionStatus.NotMet, why, refs, WhenNotMet: Consequence.HardStop, Topic: GuidanceTopic.Contraindication);
+}

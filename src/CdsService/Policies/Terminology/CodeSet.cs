@@ -1,0 +1,54 @@
+using Hl7.Fhir.Model;
+
+namespace CdsService.Policies.Terminology;
+
+/// <summary>
+/// A local value set: exact system+code pairs, plus code prefixes for hierarchical systems (ATC groups,
+/// ICD-10-CM categories). Matching is always on system and code, never on display text.
+/// </summary>
+internal sealed class CodeSet
+{
+    private readonly HashSet<(string System, string Code)> _codes = [];
+    private readonly List<(string System, string Prefix)> _prefixes = [];
+
+    public CodeSet(string name) => Name = name;
+
+    public string Name { get; }
+
+    public CodeSet Add(string system, params string[] codes)
+    {
+        foreach (var code in codes)
+        {
+            _codes.Add((system, Normalise(system, code)));
+        }
+
+        return this;
+    }
+
+    public CodeSet AddPrefix(string system, string prefix)
+    {
+        _prefixes.Add((system, Normalise(system, prefix)));
+        return this;
+    }
+
+    public bool Contains(Coding? coding) =>
+        coding?.System is { } system && coding.Code is { } raw && Contains(system, raw);
+
+    public bool Contains(string system, string code)
+    {
+        var normalised = Normalise(system, code);
+        return _codes.Contains((system, normalised))
+            || _prefixes.Exists(p => p.System == system && normalised.StartsWith(p.Prefix, StringComparison.Ordinal));
+    }
+
+    public bool ContainsAny(IEnumerable<Coding>? codings) => codings?.Any(Contains) ?? false;
+
+    public bool ContainsAny(CodeableConcept? concept) => ContainsAny(concept?.Coding);
+
+    // ICD-10-CM arrives with and without its dot, and one corpus file carries a stray leading space.
+    private static string Normalise(string system, string code)
+    {
+        var trimmed = code.Trim();
+        return system == CodeSystems.Icd10Cm ? trimmed.Replace(".", "", StringComparison.Ordinal).ToUpperInvariant() : trimmed;
+    }
+}
