@@ -9,6 +9,11 @@ internal static class CardContract
     /// </summary>
     public const string CriteriaExtensionKey = "com.priorauth.criteria";
 
+    /// <summary>
+    /// Summary-card extension key naming the approval that applies: <c>{"kind": "initial" | "renewal", "months": n}</c>.
+    /// </summary>
+    public const string ApprovalExtensionKey = "com.priorauth.approval";
+
     /// <summary>CRD card types (STU 2.0.1/2.1 code system; Inferno's fixtures use it too).</summary>
     public const string CardTypeSystem = "http://hl7.org/fhir/us/davinci-crd/CodeSystem/temp";
 

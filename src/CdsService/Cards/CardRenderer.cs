@@ -52,10 +52,21 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
             SelectionBehavior: suggestions is null ? null : "any",
             OverrideReasons: indicator == Indicators.Info ? null : OverrideReasons,
             Links: Links(finding, decision, call),
-            Extension: new Dictionary<string, object>
-            {
-                [CardContract.CriteriaExtensionKey] = criteria.Select(c => new CriterionStatusEntry(c.Id, CriterionResult.Literal(c.Status))).ToList(),
-            });
+            Extension: Extension(finding, decision, criteria));
+    }
+
+    private static Dictionary<string, object> Extension(Finding finding, PolicyDecision decision, List<CriterionResult> criteria)
+    {
+        var extension = new Dictionary<string, object>
+        {
+            [CardContract.CriteriaExtensionKey] = criteria.Select(c => new CriterionStatusEntry(c.Id, CriterionResult.Literal(c.Status))).ToList(),
+        };
+        if (finding.Kind == FindingKind.Summary)
+        {
+            extension[CardContract.ApprovalExtensionKey] = new ApprovalEntry(decision.Kind == RequestKind.Renewal ? "renewal" : "initial", decision.ApprovalMonths);
+        }
+
+        return extension;
     }
 
     private static string Detail(Finding finding, PolicyDecision decision, List<CriterionResult> criteria)
@@ -124,4 +135,6 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
         summary.Length <= MaxSummaryLength ? summary : summary[..(MaxSummaryLength - 1)].TrimEnd() + "…";
 
     private sealed record CriterionStatusEntry(string Id, string Status);
+
+    private sealed record ApprovalEntry(string Kind, int Months);
 }

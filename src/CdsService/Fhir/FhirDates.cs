@@ -4,9 +4,24 @@ namespace CdsService.Fhir;
 
 internal static class FhirDates
 {
-    /// <summary>A FHIR date or dateTime as an instant; partial dates take their first moment.</summary>
-    public static DateTimeOffset? Parse(string? value) =>
-        value is not null && new FhirDateTime(value).TryToDateTimeOffset(out var result) ? result : null;
+    /// <summary>
+    /// A FHIR date or dateTime as an instant. Dates without a time (and partial dates) take their first moment, in UTC:
+    /// Firely only converts values that carry a time zone.
+    /// </summary>
+    public static DateTimeOffset? Parse(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (new FhirDateTime(value).TryToDateTimeOffset(out var instant))
+        {
+            return instant;
+        }
+
+        return Bounds(value) is { } day ? new DateTimeOffset(day.Earliest.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
+    }
 
     /// <summary>
     /// The earliest and latest calendar days a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD) can stand for.

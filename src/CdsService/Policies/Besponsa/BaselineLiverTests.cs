@@ -55,8 +55,8 @@ internal static class BaselineLiverTests
         Status = RequestStatus.Draft,
         Intent = RequestIntent.Order,
         // SNOMED 108252007 "Laboratory procedure": the US Core ServiceRequest category for labs (also MII pathology IG).
-        Category = [new CodeableConcept(Terminology.CodeSystems.Snomed, "108252007", "Laboratory procedure")],
-        Code = new CodeableConcept(Terminology.CodeSystems.Loinc, loinc, display),
+        Category = [new CodeableConcept { Coding = [new Coding(Terminology.CodeSystems.Snomed, "108252007", "Laboratory procedure")] }],
+        Code = new CodeableConcept { Coding = [new Coding(Terminology.CodeSystems.Loinc, loinc, display)], Text = display },
         Subject = new ResourceReference($"Patient/{patientId}"),
     };
 }

@@ -1,0 +1,27 @@
+namespace CdsService.IntegrationTests.Fixtures;
+
+/// <summary>Files under fhir-examples/ and ../shared/corpus, as the tests see them.</summary>
+internal static class Examples
+{
+    public static string PathOf(string relative) => Path.Combine(AppContext.BaseDirectory, "fhir-examples", relative);
+
+    public static string Read(string relative) => File.ReadAllText(PathOf(relative));
+
+    /// <summary>The shared corpus: ../shared/corpus beside the repository root.</summary>
+    public static string CorpusDirectory
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "shared", "corpus");
+                if (Directory.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+
+            throw new DirectoryNotFoundException("../shared/corpus was not found above the test directory.");
+        }
+    }
+}
