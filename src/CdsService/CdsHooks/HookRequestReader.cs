@@ -186,7 +186,7 @@ internal sealed class HookRequestReader(FhirJsonReader fhir)
         {
             prefetch[entry.Name] = entry.Value.ValueKind == JsonValueKind.Null
                 ? new PrefetchValue.NoData()
-                : ReadResource(entry.Value, $"prefetch.{entry.Name}", issues) switch
+                : ReadResource(entry.Value, $"prefetch.{entry.Name}", issues, dropBadEntries: true) switch
                 {
                     OperationOutcome outcome => new PrefetchValue.Failed(outcome),
                     var resource => new PrefetchValue.Data(resource),
@@ -196,11 +196,11 @@ internal sealed class HookRequestReader(FhirJsonReader fhir)
         return prefetch;
     }
 
-    private Resource ReadResource(JsonElement value, string path, List<FhirParseIssue> issues)
+    private Resource ReadResource(JsonElement value, string path, List<FhirParseIssue> issues, bool dropBadEntries = false)
     {
         try
         {
-            var result = fhir.Read(value);
+            var result = fhir.Read(value, dropBadEntries);
             issues.AddRange(result.Issues.Select(i => i with { Path = $"{path}: {i.Path}" }));
             return result.Resource;
         }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Utility;
@@ -8,21 +9,26 @@ using Hl7.Fhir.Utility;
 namespace CdsService.Fhir;
 
 /// <summary>
-/// Parses FHIR R4 JSON with the Firely SDK, tolerating the slightly invalid FHIR that real clients send where
-/// the meaning is clear. Every tolerated problem is reported as a <see cref="FhirParseIssue"/> (code and path,
-/// never the value, which may be PHI) so callers can log it.
+/// Parses FHIR R4 JSON with the Firely SDK, tolerating the slightly invalid FHIR that real clients send where the
+/// meaning is clear. Every tolerated problem is reported as a <see cref="FhirParseIssue"/> (code and path, never the
+/// value, which may be PHI) so callers can log it.
 /// </summary>
-internal sealed class FhirJsonReader
+internal sealed partial class FhirJsonReader
 {
-    // Firely stores a wrongly shaped value (an object where an array belongs) and throws when the property is
-    // read; those are repaired before they can reach the policy.
-    private const string ExpectedCollection = "PVAL127";
-    private const string ExpectedSingle = "PVAL128";
+    // Firely keeps a value of the wrong shape or type and throws when the property is later read. A single value
+    // where R4 wants an array (and the reverse) is repaired; the other kinds cannot be, so the resource is refused.
+    private const string WrongCardinalityShape = "PVAL127";
     private const string UnknownResourceType = "PVAL130";
+    private static readonly HashSet<string> Poisoned = [WrongCardinalityShape, "PVAL116", "PVAL123", "JSON131", "JSON132"];
 
     private readonly FhirJsonDeserializer _deserializer = new(new DeserializerSettings());
 
-    public FhirParseResult Read(JsonElement element)
+    /// <param name="element">The JSON of one resource.</param>
+    /// <param name="dropBadEntries">
+    /// For searchset Bundles (prefetch): drop an entry whose values cannot be read instead of refusing the Bundle,
+    /// so one malformed historical record does not cost the whole decision.
+    /// </param>
+    public FhirParseResult Read(JsonElement element, bool dropBadEntries = false)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -35,16 +41,12 @@ internal sealed class FhirJsonReader
             throw new NotR4Exception(unknownType.Message);
         }
 
-        IReadOnlyList<FhirParseIssue> repairs = [];
-        if (issues.Any(IsShapeError))
+        IReadOnlyList<FhirParseIssue> tolerated = [];
+        if (issues.Any(i => i.ErrorCode == WrongCardinalityShape))
         {
             var node = JsonNode.Parse(JsonMarshal.GetRawUtf8Value(element))!.AsObject();
-            repairs = ShapeRepair.Repair(node);
+            tolerated = ShapeRepair.Repair(node);
             (resource, issues) = Deserialize(JsonSerializer.SerializeToUtf8Bytes(node));
-            if (issues.Any(IsShapeError))
-            {
-                throw new FhirParseException($"is not valid FHIR R4 JSON: {Describe(issues.First(IsShapeError))}");
-            }
         }
 
         if (resource is null)
@@ -52,8 +54,39 @@ internal sealed class FhirJsonReader
             throw new FhirParseException("could not be read as a FHIR resource");
         }
 
-        return new FhirParseResult(resource, [.. repairs, .. issues.Select(ToIssue)]);
+        var poisoned = issues.Where(i => Poisoned.Contains(i.ErrorCode)).ToList();
+        if (poisoned.Count > 0)
+        {
+            tolerated = [.. tolerated, .. DropEntries(resource, poisoned, dropBadEntries)];
+        }
+
+        return new FhirParseResult(resource, [.. tolerated, .. issues.Where(i => !Poisoned.Contains(i.ErrorCode)).Select(ToIssue)]);
     }
+
+    private static IEnumerable<FhirParseIssue> DropEntries(Resource resource, List<CodedException> poisoned, bool allowed)
+    {
+        var entries = poisoned.Select(p => (Issue: p, Entry: EntryIndex(Path(p)))).ToList();
+        if (!allowed || resource is not Bundle bundle || entries.Any(e => e.Entry is null))
+        {
+            var first = poisoned[0];
+            throw new FhirParseException($"is not valid FHIR R4: {first.Message.TrimEnd()} ({first.ErrorCode})");
+        }
+
+        foreach (var index in entries.Select(e => e.Entry!.Value).Distinct().OrderDescending())
+        {
+            bundle.Entry.RemoveAt(index);
+        }
+
+        return entries.Select(e => new FhirParseIssue(DroppedCode, $"{Path(e.Issue)} ({e.Issue.ErrorCode})"));
+    }
+
+    public const string DroppedCode = "DROPPED-ENTRY";
+
+    private static int? EntryIndex(string path) =>
+        EntryPath().Match(path) is { Success: true } match ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    [GeneratedRegex(@"^Bundle\.entry\[(\d+)\]\.resource")]
+    private static partial Regex EntryPath();
 
     private (Resource? Resource, IReadOnlyList<CodedException> Issues) Deserialize(ReadOnlySpan<byte> utf8)
     {
@@ -62,11 +95,7 @@ internal sealed class FhirJsonReader
         return (resource, issues.ToList());
     }
 
-    private static bool IsShapeError(CodedException e) => e.ErrorCode is ExpectedCollection or ExpectedSingle;
-
     private static FhirParseIssue ToIssue(CodedException e) => new(e.ErrorCode, Path(e));
-
-    private static string Describe(CodedException e) => $"{e.ErrorCode} at {Path(e)}";
 
     private static string Path(CodedException e) => e switch
     {
@@ -79,7 +108,7 @@ internal sealed class FhirJsonReader
 /// <summary>A parsed resource and the problems that were tolerated on the way.</summary>
 internal sealed record FhirParseResult(Resource Resource, IReadOnlyList<FhirParseIssue> Issues);
 
-/// <summary>A tolerated problem: a Firely error code (or <c>REPAIRED</c>) and the element path.</summary>
+/// <summary>A tolerated problem: a Firely error code (or one of ours) and the element path.</summary>
 internal sealed record FhirParseIssue(string Code, string Path);
 
 internal class FhirParseException(string problem) : Exception(problem);

@@ -17,6 +17,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
         {
             CdsRequestException e => (e.Status, e.Title, e.Message),
             PrefetchUnavailableException e => (StatusCodes.Status412PreconditionFailed, "Prefetch data unavailable", e.Message),
+
+            // Safety net: Firely throws when code reads a FHIR value that failed validation and was not screened out.
+            Hl7.Fhir.Validation.CodedValidationException e => (StatusCodes.Status400BadRequest, "Invalid FHIR in request", $"{e.InstancePath}: {e.ErrorCode}"),
             BadHttpRequestException e => (e.StatusCode, "Bad request", "The request could not be read."),
             OperationCanceledException when http.RequestAborted.IsCancellationRequested => (499, "Client closed request", ""),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "The service failed to process the request."),

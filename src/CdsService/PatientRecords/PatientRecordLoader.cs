@@ -30,6 +30,11 @@ internal sealed partial class PatientRecordLoader(IEhrDataSource ehr, ILogger<Pa
             }
         }
 
+        // Data a client volunteered under keys we did not ask for is still patient data; it joins the pool (the
+        // builder keeps only this patient's resources) but cannot stand in for a missing section.
+        var known = sections.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+        received.AddRange(request.Prefetch.Where(p => !known.Contains(p.Key)).Select(p => p.Value).OfType<PrefetchValue.Data>().Select(d => d.Resource));
+
         if (missing.Count == 0)
         {
             return PatientRecordBuilder.Build(patientId, received, []);

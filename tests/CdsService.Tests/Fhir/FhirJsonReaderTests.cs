@@ -22,4 +22,48 @@ public sealed class FhirJsonReaderTests
         Assert.Contains(result.Issues, i => i.Code == ShapeRepair.RepairedCode && i.Path.EndsWith("category", StringComparison.Ordinal));
         Assert.DoesNotContain(result.Issues, i => i.Path.Contains("intent", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Unknown_elements_are_ignored_with_an_issue()
+    {
+        var result = Read("tests/fhir/medication-request-unknown-element.json");
+
+        var order = Assert.IsType<MedicationRequest>(result.Resource);
+        Assert.Equal(MedicationRequest.MedicationrequestStatus.Draft, order.Status);
+        Assert.Contains(result.Issues, i => i.Path.Contains("doseQuantity", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_searchset_entry_with_an_unreadable_value_is_dropped_and_the_rest_kept()
+    {
+        var result = Read("tests/fhir/searchset-with-invalid-code.json", dropBadEntries: true);
+
+        var bundle = Assert.IsType<Bundle>(result.Resource);
+        Assert.Equal("c-good", Assert.Single(bundle.Entry).Resource?.Id);
+        Assert.Contains(result.Issues, i => i.Code == FhirJsonReader.DroppedCode && i.Path.StartsWith("Bundle.entry[1]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_unreadable_value_outside_a_searchset_is_refused_with_the_reason()
+    {
+        var error = Assert.Throws<FhirParseException>(() => Read("tests/fhir/medication-request-invalid-status.json", dropBadEntries: true));
+
+        Assert.Contains("not valid FHIR R4", error.Message, StringComparison.Ordinal);
+        Assert.Contains("PVAL116", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_resource_type_unknown_to_R4_is_refused_as_not_R4()
+    {
+        var error = Assert.Throws<NotR4Exception>(() => Read("tests/fhir/dstu2-medication-order.json"));
+
+        Assert.Contains("MedicationOrder", error.Message, StringComparison.Ordinal);
+        Assert.Contains("FHIR R4", error.Message, StringComparison.Ordinal);
+    }
+
+    private FhirParseResult Read(string file, bool dropBadEntries = false)
+    {
+        using var document = JsonDocument.Parse(TestFiles.Read(file));
+        return _reader.Read(document.RootElement, dropBadEntries);
+    }
 }
