@@ -17,19 +17,25 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
 
     public CdsResponse Render(IReadOnlyList<PolicyDecision> decisions, HookRequest request, CdsCall call)
     {
+        var configuration = CrdConfiguration.From(request);
         var cards = new List<Card>();
         var actions = new List<CdsAction>();
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         foreach (var decision in decisions)
         {
-            cards.AddRange(decision.Findings.Select(f => RenderFinding(f, decision, request, call)));
-            if (CoverageInformation.Build(decision, today) is { } action)
+            cards.AddRange(decision.Findings
+                .Select(f => RenderFinding(f, decision, request, call))
+                .Where(c => configuration.Enabled(c.Source.Topic!.Code)));
+            if (configuration.Enabled(CrdConfiguration.CoverageInfo) && CoverageInformation.Build(decision, today) is { } action)
             {
                 actions.Add(action);
             }
         }
 
-        return new CdsResponse([.. cards.OrderBy(c => Severity(c.Indicator))], actions.Count > 0 ? actions : null);
+        // Stable sort: within a severity, the policy's own order (summary first) is kept.
+        return new CdsResponse(
+            [.. cards.OrderBy(c => Severity(c.Indicator)).Take(configuration.CardLimit)],
+            actions.Count > 0 ? actions : null);
     }
 
     private Card RenderFinding(Finding finding, PolicyDecision decision, HookRequest request, CdsCall call)

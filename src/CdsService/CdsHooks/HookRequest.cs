@@ -11,7 +11,12 @@ internal sealed record HookRequest(
     FhirAuthorization? FhirAuthorization,
     HookContext Context,
     IReadOnlyDictionary<string, PrefetchValue> Prefetch,
-    IReadOnlyList<FhirParseIssue> ParseIssues);
+    IReadOnlyList<FhirParseIssue> ParseIssues)
+{
+    /// <summary>The request's top-level <c>extension</c> members (for example <c>davinci-crd.configuration</c>).</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement> Extensions { get; init; } =
+        new Dictionary<string, System.Text.Json.JsonElement>();
+}
 
 /// <summary>
 /// The hook context: its primitive fields (usable as prefetch tokens) and its FHIR resources

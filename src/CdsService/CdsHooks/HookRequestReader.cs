@@ -37,7 +37,10 @@ internal sealed class HookRequestReader(FhirJsonReader fhir)
 
         var context = ReadContext(root, hook, issues);
         var prefetch = ReadPrefetch(root, issues);
-        return new HookRequest(hookName, hookInstance, fhirServer, authorization, context, prefetch, issues);
+        return new HookRequest(hookName, hookInstance, fhirServer, authorization, context, prefetch, issues)
+        {
+            Extensions = ReadExtensions(root),
+        };
     }
 
     private static JsonDocument ParseJson(ReadOnlyMemory<byte> body)
@@ -104,6 +107,12 @@ internal sealed class HookRequestReader(FhirJsonReader fhir)
             OptionalString(value, "subject"),
             OptionalString(value, "patient"));
     }
+
+    // Extensions are opaque to the protocol layer; a malformed one is ignored rather than failing the call.
+    private static Dictionary<string, JsonElement> ReadExtensions(JsonElement root) =>
+        root.TryGetProperty("extension", out var extension) && extension.ValueKind == JsonValueKind.Object
+            ? extension.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal)
+            : [];
 
     private static string? OptionalString(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -24,7 +24,11 @@ internal sealed class PriorAuthOrderSignService(
         policy.Info.Title,
         policy.Info.Description,
         policy.Sections.ToDictionary(s => s.Key, s => s.Template),
-        Extension: new Dictionary<string, object> { ["davinci-crd.version"] = new[] { "2.2" } });
+        Extension: new Dictionary<string, object>
+        {
+            ["davinci-crd.version"] = new[] { "2.2" },
+            [CrdConfiguration.OptionsExtension] = CrdConfiguration.Options,
+        });
 
     public async Task<CdsResponse> HandleAsync(HookRequest request, CdsCall call, CancellationToken cancellationToken)
     {
