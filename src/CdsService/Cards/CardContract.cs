@@ -14,8 +14,11 @@ internal static class CardContract
     /// </summary>
     public const string ApprovalExtensionKey = "com.priorauth.approval";
 
-    /// <summary>CRD card types (STU 2.0.1/2.1 code system; Inferno's fixtures use it too).</summary>
-    public const string CardTypeSystem = "http://hl7.org/fhir/us/davinci-crd/CodeSystem/temp";
+    /// <summary>
+    /// CRD card types. CRD 2.2 (the version discovery declares) moved them from the IG's temporary code system to
+    /// THO; the coverage-information codes this service emits (indeterminate, technical) are 2.2 codes as well.
+    /// </summary>
+    public const string CardTypeSystem = "http://terminology.hl7.org/CodeSystem/cdshooks-card-type";
 
     public const string CoverageInformationExtension = "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information";
 }
