@@ -22,3 +22,9 @@ internal static class CardContract
 
     public const string CoverageInformationExtension = "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information";
 }
+
+/// <summary>One entry of <see cref="CardContract.CriteriaExtensionKey"/>.</summary>
+internal sealed record CriterionStatusEntry(string Id, string Status);
+
+/// <summary>The value of <see cref="CardContract.ApprovalExtensionKey"/>.</summary>
+internal sealed record ApprovalEntry(string Kind, int Months);

@@ -139,8 +139,4 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
 
     private static string Shorten(string summary) =>
         summary.Length <= MaxSummaryLength ? summary : summary[..(MaxSummaryLength - 1)].TrimEnd() + "…";
-
-    private sealed record CriterionStatusEntry(string Id, string Status);
-
-    private sealed record ApprovalEntry(string Kind, int Months);
 }

@@ -1,0 +1,41 @@
+using CdsService.PatientRecords;
+using CdsService.Policies;
+using Hl7.Fhir.Model;
+
+namespace CdsService.Tests.Cards;
+
+/// <summary>Small policy decisions for rendering tests, built through the real DecisionBuilder.</summary>
+internal static class DecisionFactory
+{
+    public static readonly PolicyInfo Policy = new("testdrug", "Testdrug", "Testdrug prior approval", "Test policy.", "testdrug-pa", "http://payer.example.org/fhir/Questionnaire/testdrug-pa");
+
+    public static MedicationRequest Order() => new()
+    {
+        Id = "mr-1",
+        Status = MedicationRequest.MedicationrequestStatus.Draft,
+        Intent = MedicationRequest.MedicationRequestIntent.Order,
+        Medication = new CodeableConcept("http://www.nlm.nih.gov/research/umls/rxnorm", "1942959"),
+        Subject = new ResourceReference("Patient/p1"),
+        Category = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/medicationrequest-category", "outpatient")],
+        Note = [new Annotation { Text = new Markdown("keep me") }],
+    };
+
+    public static PolicyDecision Decide(IReadOnlyList<CriterionResult> criteria, bool withCoverage = true, IEnumerable<string>? unavailable = null)
+    {
+        var record = new PatientRecord
+        {
+            PatientId = "p1",
+            Coverages = withCoverage ? [new Coverage { Id = "cov-1", Status = FinancialResourceStatusCodes.Active, Beneficiary = new ResourceReference("Patient/p1") }] : [],
+            Unavailable = (unavailable ?? []).ToHashSet(),
+        };
+        return DecisionBuilder.Build(Policy, Order(), RequestKind.Initial, 3, criteria, [], record);
+    }
+
+    public static CriterionResult Met(string id) => new(id, id, CriterionStatus.Met, "documented", ["Patient/p1"]);
+
+    public static CriterionResult HardStop(string id) =>
+        new(id, id, CriterionStatus.NotMet, "outside the label", [], WhenNotMet: Consequence.HardStop, Topic: GuidanceTopic.Contraindication);
+
+    public static CriterionResult Unknown(string id, EvidenceKind kind = EvidenceKind.ClinicalRecord) =>
+        new(id, id, CriterionStatus.Unknown, "not documented", [], kind);
+}
