@@ -95,7 +95,7 @@ internal static class DecisionBuilder
             true,
             open == 0
                 ? $"Prior authorization required ({term}); all policy criteria are documented. Submit with the completed questionnaire."
-                : $"Prior authorization required ({term}); {open} criteria still need documentation, attestation or a change of plan.");
+                : $"Prior authorization required ({term}); {open} {(open == 1 ? "criterion still needs" : "criteria still need")} documentation, attestation or a change of plan.");
     }
 
     private static Finding SummaryFinding(PolicyInfo policy, RequestKind kind, int months, IReadOnlyList<CriterionResult> criteria, CoverageAssessment coverage)

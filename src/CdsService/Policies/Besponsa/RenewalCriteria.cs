@@ -3,7 +3,11 @@ using static CdsService.Policies.Besponsa.BesponsaQuestionnaire;
 
 namespace CdsService.Policies.Besponsa;
 
-/// <summary>Renewal: "NO disease progression or unacceptable toxicities". Hepatic VOD means permanent discontinuation.</summary>
+/// <summary>
+/// Renewal: "NO disease progression or unacceptable toxicities". Both are facts about the treatment so far, not
+/// requirements that documentation or a change of plan can satisfy, so either one makes the renewal not approvable.
+/// Hepatic VOD means permanent discontinuation.
+/// </summary>
 internal static class RenewalCriteria
 {
     public const string ProgressionId = "no-progression";
@@ -26,7 +30,7 @@ internal static class RenewalCriteria
         {
             if (BesponsaValueSets.Progression.ContainsAny(status))
             {
-                return new(ProgressionId, ProgressionTitle, CriterionStatus.NotMet, "disease has progressed on treatment", [Evidence.Ref(latest)]);
+                return Progressed("disease has progressed on treatment", [Evidence.Ref(latest)]);
             }
 
             if (BesponsaValueSets.NoProgression.ContainsAny(status))
@@ -37,7 +41,7 @@ internal static class RenewalCriteria
 
         return evidence.Attestations.Boolean(Items.DiseaseProgression) switch
         {
-            true => new(ProgressionId, ProgressionTitle, CriterionStatus.NotMet, "prescriber reports disease progression", [evidence.Attestations.Reference!]),
+            true => Progressed("prescriber reports disease progression", [evidence.Attestations.Reference!]),
             false => new(ProgressionId, ProgressionTitle, CriterionStatus.Met, "Prescriber reports no disease progression", [evidence.Attestations.Reference!]),
             null => new(ProgressionId, ProgressionTitle, CriterionStatus.Unknown, "No current disease status is documented", []),
         };
@@ -71,6 +75,9 @@ internal static class RenewalCriteria
             null => new(ToxicityId, ToxicityTitle, CriterionStatus.Unknown, "Absence of unacceptable toxicity is not documented", [], EvidenceKind.Attestation),
         };
     }
+
+    private static CriterionResult Progressed(string why, IReadOnlyList<string> refs) =>
+        new(ProgressionId, ProgressionTitle, CriterionStatus.NotMet, why, refs, WhenNotMet: Consequence.HardStop);
 
     private static CriterionResult HardStop(string why, IReadOnlyList<string> refs) =>
         new(ToxicityId, ToxicityTitle, CriterionStatus.NotMet, why, refs, WhenNotMet: Consequence.HardStop, Topic: GuidanceTopic.Contraindication);
