@@ -28,7 +28,9 @@ internal static class DecisionBuilder
                 : new Finding(FindingKind.UnmetRequirement, $"{drug} prior approval: {c.Explanation}", "", [c.Id], c.Topic, []));
         }
 
-        var undocumented = criteria.Where(c => c.Status == CriterionStatus.Unknown && c.Kind == EvidenceKind.ClinicalRecord).ToList();
+        // Once the order cannot be approved at all, asking for more documentation is noise; the summary still lists it.
+        var approvable = findings.TrueForAll(f => f.Kind != FindingKind.HardStop);
+        var undocumented = criteria.Where(c => approvable && c.Status == CriterionStatus.Unknown && c.Kind == EvidenceKind.ClinicalRecord).ToList();
         if (undocumented.Count > 0)
         {
             findings.Add(new Finding(
@@ -41,7 +43,7 @@ internal static class DecisionBuilder
                 OffersQuestionnaire: true));
         }
 
-        var unattested = criteria.Where(c => c.Status == CriterionStatus.Unknown && c.Kind == EvidenceKind.Attestation).ToList();
+        var unattested = criteria.Where(c => approvable && c.Status == CriterionStatus.Unknown && c.Kind == EvidenceKind.Attestation).ToList();
         if (unattested.Count > 0)
         {
             findings.Add(new Finding(

@@ -22,6 +22,19 @@ public sealed class DecisionBuilderTests
     }
 
     [Fact]
+    public void Once_not_approvable_no_documentation_or_attestation_is_requested()
+    {
+        var decision = Decide(
+            new TestRecord().Coverage("cov-1"),
+            HardStop("b"),
+            Unknown("r1", EvidenceKind.ClinicalRecord),
+            Unknown("q1", EvidenceKind.Attestation));
+
+        Assert.Equal([FindingKind.Summary, FindingKind.HardStop], decision.Findings.Select(f => f.Kind));
+        Assert.Equal(["b", "r1", "q1"], decision.Findings[0].CriterionIds);
+    }
+
+    [Fact]
     public void Unmet_requirements_leave_the_drug_covered_with_prior_authorization()
     {
         var decision = Decide(new TestRecord().Coverage("cov-1"), Met("a"), Requirement("c"));

@@ -31,6 +31,13 @@ internal static class BesponsaValueSets
         .AddPrefix(CodeSystems.Icd10Cm, "C910")
         .Add(CodeSystems.Snomed, "91857003", "277571004");
 
+    /// <summary>
+    /// Malignant neoplasms of lymphoid, hematopoietic and related tissue: ICD-10-CM Tabular List, chapter 2, block
+    /// C81–C96. A diagnosis here that is not ALL (C91.0-) is a different blood cancer, outside Besponsa's indication.
+    /// </summary>
+    public static readonly CodeSet HematologicMalignancy = Enumerable.Range(81, 16)
+        .Aggregate(new CodeSet("hematologic malignancy"), (set, n) => set.AddPrefix(CodeSystems.Icd10Cm, $"C{n}"));
+
     /// <summary>B-cell (precursor) ALL: SNOMED 277571004 (HL7 mCODE IG, pediatric B-ALL example).</summary>
     public static readonly CodeSet BCellAll = new CodeSet("B-cell ALL")
         .Add(CodeSystems.Snomed, "277571004");

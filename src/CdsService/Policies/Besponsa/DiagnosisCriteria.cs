@@ -36,14 +36,16 @@ internal static class DiagnosisCriteria
             };
         }
 
-        var other = evidence.AssertedConditions.ToList();
+        // Only a different blood cancer on a fully read record proves the indication is missing; the mere absence of
+        // an ALL code (say, a record holding only hypertension) is missing evidence, not a different diagnosis.
+        var other = evidence.AssertedConditions.Where(c => BesponsaValueSets.HematologicMalignancy.ContainsAny(c.Code)).ToList();
         if (other.Count == 0 || !evidence.Record.IsComplete)
         {
-            return new(BAllId, BAllTitle, CriterionStatus.Unknown, "No leukemia diagnosis is recorded", []);
+            return new(BAllId, BAllTitle, CriterionStatus.Unknown, "No ALL diagnosis is recorded", []);
         }
 
         return new(BAllId, BAllTitle, CriterionStatus.NotMet,
-            "no ALL diagnosis is recorded; Besponsa is indicated only for B-cell precursor ALL",
+            "the recorded blood cancer is not ALL; Besponsa is indicated only for B-cell precursor ALL",
             [.. other.Select(Evidence.Ref)], WhenNotMet: Consequence.HardStop);
     }
 

@@ -45,10 +45,13 @@ public sealed class DiagnosisCriteriaTests
         Assert.True(result.Status != CriterionStatus.NotMet || result.WhenNotMet == Consequence.HardStop);
     }
 
-    [Fact]
-    public void Another_leukemia_and_no_ALL_is_a_hard_stop()
+    [Theory]
+    [InlineData("C92.10")]
+    [InlineData("C83.50")]
+    [InlineData("C91.10")]
+    public void Another_blood_cancer_and_no_ALL_is_a_hard_stop(string icd10)
     {
-        var evidence = new TestRecord().Condition(Snomed(ChronicMyeloidLeukemia)).Evidence();
+        var evidence = new TestRecord().Condition(Icd10(icd10)).Evidence();
 
         var result = DiagnosisCriteria.BCellPrecursorAll(evidence);
 
@@ -57,9 +60,17 @@ public sealed class DiagnosisCriteriaTests
     }
 
     [Fact]
-    public void Another_leukemia_on_an_incomplete_record_leaves_the_diagnosis_unknown()
+    public void Unrelated_conditions_without_ALL_leave_the_diagnosis_unknown_not_refused()
     {
-        var evidence = new TestRecord().Condition(Snomed(ChronicMyeloidLeukemia)).Unavailable("observations").Evidence();
+        var evidence = new TestRecord().Condition(Icd10("I10")).Condition(Snomed(ChronicMyeloidLeukemia)).Evidence();
+
+        Assert.Equal(CriterionStatus.Unknown, DiagnosisCriteria.BCellPrecursorAll(evidence).Status);
+    }
+
+    [Fact]
+    public void Another_blood_cancer_on_an_incomplete_record_leaves_the_diagnosis_unknown()
+    {
+        var evidence = new TestRecord().Condition(Icd10("C92.10")).Unavailable("observations").Evidence();
 
         Assert.Equal(CriterionStatus.Unknown, DiagnosisCriteria.BCellPrecursorAll(evidence).Status);
     }
