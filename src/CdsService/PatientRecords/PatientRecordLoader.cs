@@ -35,17 +35,15 @@ internal sealed partial class PatientRecordLoader(IEhrDataSource ehr, ILogger<Pa
             return PatientRecordBuilder.Build(patientId, received, []);
         }
 
-        if (request.FhirServer is null)
-        {
-            throw new PrefetchUnavailableException(
-                [.. missing.Select(s => s.Key)],
-                "The request has no fhirServer to query instead.");
-        }
-
-        var fetched = await ehr.FetchAsync(request, missing, cancellationToken);
+        // Without a fhirServer the missing sections are simply unavailable; what the prefetch did bring still counts.
+        var fetched = request.FhirServer is null
+            ? new EhrFetchResult([], [.. missing.Select(s => s.Key)])
+            : await ehr.FetchAsync(request, missing, cancellationToken);
         if (fetched.Unavailable.Count == sections.Count)
         {
-            throw new PrefetchUnavailableException(fetched.Unavailable, "The FHIR server could not be read.");
+            throw new PrefetchUnavailableException(
+                fetched.Unavailable,
+                request.FhirServer is null ? "The request has no fhirServer to query instead." : "The FHIR server could not be read.");
         }
 
         if (fetched.Unavailable.Count > 0)
