@@ -46,6 +46,12 @@ internal sealed class FhirSectionReader(FhirJsonReader json, IOptions<FhirOption
             EhrLog.AccessRefused(logger, section.Key, (int)e.Status);
             return SectionRead.Unavailable(section);
         }
+        catch (FhirOperationException e) when ((int)e.Status < 400)
+        {
+            // Firely reports a success status with a body that is not FHIR (an HTML page, say) this way.
+            EhrLog.UnexpectedBody(logger, section.Key, "a body that is not FHIR");
+            return SectionRead.Unavailable(section);
+        }
         catch (FhirOperationException e)
         {
             EhrLog.ErrorStatus(logger, section.Key, (int)e.Status);
