@@ -46,7 +46,7 @@ internal sealed class FhirSectionReader(FhirJsonReader json, IOptions<FhirOption
             EhrLog.AccessRefused(logger, section.Key, (int)e.Status);
             return SectionRead.Unavailable(section);
         }
-        catch (FhirOperationException e) when ((int)e.Status < 400)
+        catch (FhirOperationException e) when ((int)e.Status is >= 200 and < 300)
         {
             // Firely reports a success status with a body that is not FHIR (an HTML page, say) this way.
             EhrLog.UnexpectedBody(logger, section.Key, "a body that is not FHIR");
