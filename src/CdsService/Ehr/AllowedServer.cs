@@ -42,7 +42,8 @@ internal sealed record AllowedServer(string Scheme, string Host, int? Port, IRea
             return false;
         }
 
-        if (!TrySegments(uri, out var segments))
+        // Uri quietly resolves "/fhir/%2e%2e" to "/", which would widen the entry to the whole host.
+        if (!TrySegments(uri, out var segments) || HasDotSegment(text))
         {
             problem = "must not contain '.', '..' or encoded slashes in its path.";
             return false;
@@ -70,6 +71,12 @@ internal sealed record AllowedServer(string Scheme, string Host, int? Port, IRea
         IsHttp(server) && server.UserInfo.Length == 0 && TrySegments(server, out var segments)
             ? new AllowedServer(server.Scheme, server.IdnHost, server.Port, segments)
             : null;
+
+    private static bool HasDotSegment(string url)
+    {
+        var path = url[(url.IndexOf("://", StringComparison.Ordinal) + 3)..];
+        return path.Split('/').Skip(1).Select(Uri.UnescapeDataString).Any(s => s is "." or "..");
+    }
 
     private static bool IsHttp(Uri uri) => uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps;
 
