@@ -61,18 +61,21 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
             Extension: Extension(finding, decision, criteria));
     }
 
-    private static Dictionary<string, object> Extension(Finding finding, PolicyDecision decision, List<CriterionResult> criteria)
+    // CDS Hooks forbids empty JSON values, so a card that concerns no single criterion carries no criteria key.
+    private static Dictionary<string, object>? Extension(Finding finding, PolicyDecision decision, List<CriterionResult> criteria)
     {
-        var extension = new Dictionary<string, object>
+        var extension = new Dictionary<string, object>();
+        if (criteria.Count > 0)
         {
-            [CardContract.CriteriaExtensionKey] = criteria.Select(c => new CriterionStatusEntry(c.Id, CriterionResult.Literal(c.Status))).ToList(),
-        };
+            extension[CardContract.CriteriaExtensionKey] = criteria.Select(c => new CriterionStatusEntry(c.Id, CriterionResult.Literal(c.Status))).ToList();
+        }
+
         if (finding.Kind == FindingKind.Summary)
         {
             extension[CardContract.ApprovalExtensionKey] = new ApprovalEntry(decision.Kind == RequestKind.Renewal ? "renewal" : "initial", decision.ApprovalMonths);
         }
 
-        return extension;
+        return extension.Count > 0 ? extension : null;
     }
 
     private static string Detail(Finding finding, PolicyDecision decision, List<CriterionResult> criteria)
@@ -80,7 +83,7 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
         var order = $"Order: {decision.Order.TypeName}/{decision.Order.Id} ({decision.Policy.DrugName}, "
             + $"{(decision.Kind == RequestKind.Renewal ? "renewal" : "initial")} request, approval up to {decision.ApprovalMonths} months).";
         var intro = string.IsNullOrEmpty(finding.Detail) ? "" : finding.Detail + "\n\n";
-        return $"{intro}{order}\n\n{Checklist.Render(criteria)}";
+        return criteria.Count == 0 ? $"{intro}{order}" : $"{intro}{order}\n\n{Checklist.Render(criteria)}";
     }
 
     private List<Link>? Links(Finding finding, PolicyDecision decision, CdsCall call)

@@ -16,7 +16,10 @@ internal static class LoggingSetup
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture),
+            // Each host owns its logger; the static Log.Logger is left alone, so several hosts in one process
+            // (the integration tests) neither share nor close each other's sinks.
+            preserveStaticLogger: true);
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using CdsService.Cards;
 using CdsService.CdsHooks;
+using CdsService.Ehr;
 using CdsService.Fhir;
 using CdsService.OrderSign;
 using CdsService.PatientRecords;
@@ -28,7 +29,7 @@ internal static class ServiceRegistration
     public static IServiceCollection AddPatientRecords(this IServiceCollection services)
     {
         services.AddSingleton<PatientRecordLoader>();
-        services.TryAddSingleton<IEhrDataSource, NoEhrDataSource>();
+        services.AddFhirServerDataSource();
         return services;
     }
 

@@ -14,10 +14,3 @@ internal interface IEhrDataSource
 }
 
 internal sealed record EhrFetchResult(IReadOnlyList<Resource> Resources, IReadOnlyList<string> Unavailable);
-
-/// <summary>The data source used until one that talks to FHIR servers is registered: it can fetch nothing.</summary>
-internal sealed class NoEhrDataSource : IEhrDataSource
-{
-    public Task<EhrFetchResult> FetchAsync(HookRequest request, IReadOnlyList<RecordSection> sections, CancellationToken cancellationToken) =>
-        System.Threading.Tasks.Task.FromResult(new EhrFetchResult([], [.. sections.Select(s => s.Key)]));
-}

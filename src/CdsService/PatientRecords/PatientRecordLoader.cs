@@ -6,7 +6,8 @@ namespace CdsService.PatientRecords;
 /// <summary>
 /// Assembles the patient record for a hook call: prefetch first, then the EHR's FHIR server for every section
 /// whose key is absent or holds an OperationOutcome. Answers 412 (via <see cref="PrefetchUnavailableException"/>)
-/// only when data is missing and nothing at all could be obtained, as CDS Hooks and CRD §found-32 require.
+/// when required data is missing and cannot be obtained — nothing at all, or a <see cref="RecordSection.Required"/>
+/// section such as the Patient — as CDS Hooks requires; otherwise it evaluates the partial record (CRD §found-32).
 /// </summary>
 internal sealed partial class PatientRecordLoader(IEhrDataSource ehr, ILogger<PatientRecordLoader> logger)
 {
@@ -40,17 +41,16 @@ internal sealed partial class PatientRecordLoader(IEhrDataSource ehr, ILogger<Pa
             return PatientRecordBuilder.Build(patientId, received, []);
         }
 
-        if (request.FhirServer is null)
+        // Without a fhirServer the missing sections are simply unavailable; what the prefetch did bring still counts.
+        var fetched = request.FhirServer is null
+            ? new EhrFetchResult([], [.. missing.Select(s => s.Key)])
+            : await ehr.FetchAsync(request, missing, cancellationToken);
+        if (fetched.Unavailable.Count == sections.Count
+            || sections.Any(s => s.Required && fetched.Unavailable.Contains(s.Key)))
         {
             throw new PrefetchUnavailableException(
-                [.. missing.Select(s => s.Key)],
-                "The request has no fhirServer to query instead.");
-        }
-
-        var fetched = await ehr.FetchAsync(request, missing, cancellationToken);
-        if (fetched.Unavailable.Count == sections.Count)
-        {
-            throw new PrefetchUnavailableException(fetched.Unavailable, "The FHIR server could not be read.");
+                fetched.Unavailable,
+                request.FhirServer is null ? "The request has no fhirServer to query instead." : "The FHIR server could not be read.");
         }
 
         if (fetched.Unavailable.Count > 0)

@@ -5,9 +5,10 @@ namespace CdsService.PatientRecords;
 /// the discovery prefetch templates and the queries sent to the EHR when the prefetch lacks a key.
 /// Templates use only <c>{{context.patientId}}</c>, which every CDS Hooks 2.0 client can fill.
 /// </summary>
-internal sealed record RecordSection(string Key, string ResourceType, string Template)
+internal sealed record RecordSection(string Key, string ResourceType, string Template, bool Required = false)
 {
-    public static readonly RecordSection Patient = new("patient", "Patient", "Patient/{{context.patientId}}");
+    /// <summary>Required: without the Patient there is no age and no one to evaluate, so its absence is a 412.</summary>
+    public static readonly RecordSection Patient = new("patient", "Patient", "Patient/{{context.patientId}}", Required: true);
     public static readonly RecordSection Conditions = new("conditions", "Condition", "Condition?patient={{context.patientId}}");
     public static readonly RecordSection MedicationRequests = new("medicationRequests", "MedicationRequest", "MedicationRequest?patient={{context.patientId}}");
     public static readonly RecordSection MedicationStatements = new("medicationStatements", "MedicationStatement", "MedicationStatement?patient={{context.patientId}}");

@@ -108,6 +108,7 @@ internal static class DecisionBuilder
         var summary = coverage.Status switch
         {
             CoverageStatus.NotCovered => $"{policy.DrugName} does not meet the payer's prior-approval policy ({met} of {applicable.Count} criteria met)",
+            CoverageStatus.Indeterminate => $"{policy.DrugName} requires prior approval: {met} of {applicable.Count} criteria met on a partly read record ({term})",
             _ when met == applicable.Count => $"{policy.DrugName} prior approval: all {applicable.Count} criteria met; submit prior authorization ({term})",
             _ => $"{policy.DrugName} requires prior approval: {met} of {applicable.Count} criteria met ({term})",
         };

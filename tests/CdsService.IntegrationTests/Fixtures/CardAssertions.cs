@@ -75,6 +75,12 @@ internal static class CardAssertions
         }
     }
 
+    /// <summary>The <c>com.priorauth.criteria</c> entries of a card; none when the card concerns no single criterion.</summary>
+    public static IEnumerable<JsonElement> Criteria(JsonElement card) =>
+        card.TryGetProperty("extension", out var extension) && extension.TryGetProperty("com.priorauth.criteria", out var criteria)
+            ? criteria.EnumerateArray()
+            : [];
+
     /// <summary>CDS Hooks §JSON: no null, "", [] or {} anywhere, except the top-level cards array.</summary>
     public static void AssertNoEmptyValues(JsonElement element, string path, bool isRoot = false)
     {

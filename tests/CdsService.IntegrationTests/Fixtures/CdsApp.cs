@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -15,6 +16,7 @@ public sealed class CdsApp : WebApplicationFactory<Program>
     public const string BesponsaService = "/cds-services/besponsa-prior-auth";
 
     private readonly Dictionary<string, string?> _settings = [];
+    private readonly List<Action<IServiceCollection>> _services = [];
 
     /// <summary>"Today" for the service: the day the fhir-examples scenarios were written for.</summary>
     public static readonly DateTimeOffset Today = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
@@ -22,6 +24,13 @@ public sealed class CdsApp : WebApplicationFactory<Program>
     public CdsApp With(string key, string? value)
     {
         _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Extra service registrations, applied after the app's own (e.g. a log sink to capture logs).</summary>
+    public CdsApp WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
         return this;
     }
 
@@ -34,6 +43,10 @@ public sealed class CdsApp : WebApplicationFactory<Program>
         }
 
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(new FixedClock(Today))));
+        foreach (var configure in _services)
+        {
+            builder.ConfigureTestServices(configure);
+        }
     }
 
     public async Task<HttpResponseMessage> PostJsonAsync(string path, string json, string contentType = "application/json")

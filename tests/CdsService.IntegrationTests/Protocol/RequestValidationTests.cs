@@ -150,20 +150,38 @@ public sealed class RequestValidationTests(Scenarios.CdsAppFixture fixture) : IC
     }
 
     [Fact]
-    public async Task Missing_prefetch_without_fhirServer_is_412_naming_the_keys()
+    public async Task Missing_patient_without_fhirServer_is_412_naming_the_keys()
     {
         var request = Variant(json =>
         {
             json.Remove("fhirServer");
-            json["prefetch"]!.AsObject().Remove("conditions");
+            json["prefetch"]!.AsObject().Remove("patient");
             json["prefetch"]!["observations"] = JsonNode.Parse(Examples.Read("tests/fhir/operation-outcome.json"));
         });
 
         var problem = await PostExpectingProblemAsync(request, HttpStatusCode.PreconditionFailed);
 
         var detail = problem.GetProperty("detail").GetString();
-        Assert.Contains("conditions", detail, StringComparison.Ordinal);
+        Assert.Contains("patient", detail, StringComparison.Ordinal);
         Assert.Contains("observations", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Missing_optional_prefetch_without_fhirServer_is_evaluated_as_a_partial_record()
+    {
+        var request = Variant(json =>
+        {
+            json.Remove("fhirServer");
+            json["prefetch"]!.AsObject().Remove("procedures");
+        });
+
+        using var response = await fixture.App.PostJsonAsync(CdsApp.BesponsaService, request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        CardAssertions.AssertConformant(body.RootElement, coverageKnown: true);
+        Assert.Contains(body.RootElement.GetProperty("cards").EnumerateArray(), c => c.GetProperty("summary").GetString()!.Contains("could not be fully read", StringComparison.Ordinal));
+        Assert.Contains("\"valueCode\":\"indeterminate\"", body.RootElement.GetProperty("systemActions").GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

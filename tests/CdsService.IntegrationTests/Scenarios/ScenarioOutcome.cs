@@ -31,7 +31,7 @@ internal static class ScenarioOutcome
 
         // The summary card lists every criterion; each expected status must match exactly.
         var actual = cards
-            .SelectMany(c => c.GetProperty("extension").GetProperty("com.priorauth.criteria").EnumerateArray())
+            .SelectMany(CardAssertions.Criteria)
             .GroupBy(c => c.GetProperty("id").GetString()!)
             .ToDictionary(g => g.Key, g => g.First().GetProperty("status").GetString());
         foreach (var criterion in criteria.EnumerateObject())
