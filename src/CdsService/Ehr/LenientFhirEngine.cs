@@ -21,7 +21,8 @@ internal sealed class LenientFhirEngine(FhirJsonReader reader) : IFhirSerializat
         try
         {
             using var document = JsonDocument.Parse(data);
-            var result = reader.Read(document.RootElement);
+            // Search results get the prefetch's treatment: one unreadable entry costs that entry, not the section.
+            var result = reader.Read(document.RootElement, dropBadEntries: true);
             Issues.AddRange(result.Issues);
             return result.Resource;
         }
