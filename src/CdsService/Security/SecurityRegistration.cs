@@ -1,0 +1,81 @@
+using CdsService.CdsHooks;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace CdsService.Security;
+
+/// <summary>Wires the Security feature into the host: trusted CDS clients, CORS, rate limits and the hardened surface.</summary>
+internal static partial class SecurityRegistration
+{
+    public static WebApplicationBuilder AddCdsSecurity(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
+        services.AddOptions<CdsClientsOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+                options.Clients = configuration.GetSection(CdsClientsOptions.SectionName).Get<List<CdsClientOptions>>() ?? [])
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CdsClientsOptions>, CdsClientsValidator>();
+        services.AddSingleton<IValidateOptions<CdsOptions>, PublicBaseUrlValidator>();
+
+        services.AddCdsClientAuthentication();
+        services.AddCdsPolicies();
+        services.AddBrowserClients();
+        services.AddClientRateLimits();
+
+        // Kestrel refuses what the endpoint would refuse anyway, before buffering it.
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<CdsOptions>>((kestrel, cds) =>
+            kestrel.Limits.MaxRequestBodySize = cds.Value.MaxRequestBodyBytes);
+        services.AddRequestTimeouts();
+        services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<SecurityOptions>>((timeouts, security) =>
+            timeouts.DefaultPolicy = new RequestTimeoutPolicy { Timeout = security.Value.RequestTimeout, TimeoutStatusCode = StatusCodes.Status504GatewayTimeout });
+        services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
+        return builder;
+    }
+
+    /// <summary>Outermost: HSTS and HTTPS redirection outside Development, security headers on every response.</summary>
+    public static WebApplication UseHardenedTransport(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+
+        app.UseSecurityHeaders();
+        return app;
+    }
+
+    /// <summary>Inside the exception handler: CORS (answers preflights), request timeouts, client JWTs, rate limits.</summary>
+    public static WebApplication UseCdsSecurity(this WebApplication app)
+    {
+        // After start-up validation, so a bad configuration fails with its own message first.
+        app.Lifetime.ApplicationStarted.Register(() => LogStartup(app));
+        app.UseCors(BrowserClients.PolicyName);
+        app.UseRequestTimeouts();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    private static void LogStartup(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SecurityRegistration));
+        LogTrustedClients(logger, string.Join(", ", app.Services.GetRequiredService<TrustedClients>().Issuers));
+        if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.AllowAnonymousFromLoopback)
+        {
+            LogAnonymousLoopback(logger);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Trusted CDS clients: {Issuers}")]
+    private static partial void LogTrustedClients(ILogger logger, string issuers);
+
+    [LoggerMessage(LogLevel.Warning,
+        "!!! SECURITY: Development profile. CDS Hooks calls WITHOUT a JWT are accepted from loopback addresses (127.0.0.1, ::1). "
+        + "Never expose this instance to a network; run with ASPNETCORE_ENVIRONMENT=Production to require client JWTs. !!!")]
+    private static partial void LogAnonymousLoopback(ILogger logger);
+}
