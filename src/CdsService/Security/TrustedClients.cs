@@ -18,8 +18,11 @@ internal sealed class TrustedClient(CdsClientOptions options, IReadOnlyList<Json
         && (string.Equals(jku, configured.OriginalString, StringComparison.Ordinal)
             || string.Equals(jku, configured.AbsoluteUri, StringComparison.Ordinal));
 
+    /// <summary>Fetches the published JWKS if <paramref name="kid"/> may be there; a kid configured out of band needs no fetch.</summary>
     public Task RefreshKeysIfNeededAsync(string kid, CancellationToken cancellationToken) =>
-        published?.RefreshIfNeededAsync(kid, cancellationToken) ?? Task.CompletedTask;
+        published is null || configuredKeys.Any(k => string.Equals(k.Kid, kid, StringComparison.Ordinal))
+            ? Task.CompletedTask
+            : published.RefreshIfNeededAsync(kid, cancellationToken);
 
     /// <summary>The keys with this <c>kid</c> that can verify <paramref name="algorithm"/>; only ever EC or RSA public keys.</summary>
     public IReadOnlyList<JsonWebKey> KeysFor(string kid, string algorithm) =>
