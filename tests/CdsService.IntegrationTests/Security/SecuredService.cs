@@ -10,6 +10,7 @@ namespace CdsService.IntegrationTests.Security;
 /// <summary>
 /// The service in its Production profile behind https://cds.example.org, trusting three test EHRs: one publishing its
 /// keys at a JWKS URL (WireMock), one whose JWKS is configured inline, one (by file) restricted to a tenant.
+/// The https port is known, as behind a real TLS endpoint, so plain http is redirected.
 /// </summary>
 public sealed class SecuredService : IDisposable
 {
@@ -32,6 +33,7 @@ public sealed class SecuredService : IDisposable
         File.WriteAllText(_jwksFile, TestKey.Jwks(TenantKey));
         App = new CdsApp("Production")
             .With("Cds:PublicBaseUrl", PublicBase)
+            .With("https_port", "443")
             .With("CdsClients:0:Issuer", Issuer)
             .With("CdsClients:0:JwksUri", Jwks.JwksUri.AbsoluteUri)
             .With("CdsClients:1:Issuer", InlineIssuer)
