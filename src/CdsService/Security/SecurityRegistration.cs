@@ -25,9 +25,11 @@ internal static partial class SecurityRegistration
         services.AddBrowserClients();
         services.AddClientRateLimits();
 
-        // Kestrel refuses what the endpoint would refuse anyway, before buffering it.
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<CdsOptions>>((kestrel, cds) =>
-            kestrel.Limits.MaxRequestBodySize = cds.Value.MaxRequestBodyBytes);
+        // Kestrel refuses what the endpoint would refuse anyway, before buffering it. Bound here without validation:
+        // the server is built before start-up validation runs, which then reports every configuration error at once.
+        services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>((kestrel, configuration) =>
+            kestrel.Limits.MaxRequestBodySize = configuration.GetSection(CdsOptions.SectionName).Get<CdsOptions>()?.MaxRequestBodyBytes
+                ?? new CdsOptions().MaxRequestBodyBytes);
         services.AddRequestTimeouts();
         services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<SecurityOptions>>((timeouts, security) =>
             timeouts.DefaultPolicy = new RequestTimeoutPolicy { Timeout = security.Value.RequestTimeout, TimeoutStatusCode = StatusCodes.Status504GatewayTimeout });
