@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace CdsService.Security;
 
 /// <summary>Wires the Security feature into the host: trusted CDS clients, CORS, rate limits and the hardened surface.</summary>
-internal static partial class SecurityRegistration
+internal static class SecurityRegistration
 {
     public static WebApplicationBuilder AddCdsSecurity(this WebApplicationBuilder builder)
     {
@@ -34,6 +34,7 @@ internal static partial class SecurityRegistration
         services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<SecurityOptions>>((timeouts, security) =>
             timeouts.DefaultPolicy = new RequestTimeoutPolicy { Timeout = security.Value.RequestTimeout, TimeoutStatusCode = StatusCodes.Status504GatewayTimeout });
         services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
+        services.AddHostedService<SecurityStartupReport>();
         return builder;
     }
 
@@ -53,8 +54,6 @@ internal static partial class SecurityRegistration
     /// <summary>Inside the exception handler: CORS (answers preflights), request timeouts, client JWTs, rate limits.</summary>
     public static WebApplication UseCdsSecurity(this WebApplication app)
     {
-        // After start-up validation, so a bad configuration fails with its own message first.
-        app.Lifetime.ApplicationStarted.Register(() => LogStartup(app));
         app.UseCors(BrowserClients.PolicyName);
         app.UseRequestTimeouts();
         app.UseAuthentication();
@@ -62,22 +61,4 @@ internal static partial class SecurityRegistration
         app.UseRateLimiter();
         return app;
     }
-
-    private static void LogStartup(WebApplication app)
-    {
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SecurityRegistration));
-        LogTrustedClients(logger, string.Join(", ", app.Services.GetRequiredService<TrustedClients>().Issuers));
-        if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.AllowAnonymousFromLoopback)
-        {
-            LogAnonymousLoopback(logger);
-        }
-    }
-
-    [LoggerMessage(LogLevel.Information, "Trusted CDS clients: {Issuers}")]
-    private static partial void LogTrustedClients(ILogger logger, string issuers);
-
-    [LoggerMessage(LogLevel.Warning,
-        "!!! SECURITY: Development profile. CDS Hooks calls WITHOUT a JWT are accepted from loopback addresses (127.0.0.1, ::1). "
-        + "Never expose this instance to a network; run with ASPNETCORE_ENVIRONMENT=Production to require client JWTs. !!!")]
-    private static partial void LogAnonymousLoopback(ILogger logger);
 }
