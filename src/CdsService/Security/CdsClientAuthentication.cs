@@ -35,6 +35,10 @@ internal static class CdsClientAuthentication
                     .AddTimeout(budget / 2);
             });
 
+        // With a single scheme ASP.NET Core would make it the default and authenticate every request with it: open
+        // endpoints (health, policy documents, open discovery) would read tokens and spend their jti. Only the
+        // policies that name this scheme may.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
         services.AddAuthentication().AddJwtBearer(Scheme);
         services.AddOptions<JwtBearerOptions>(Scheme).Configure<TrustedClients, IOptions<SecurityOptions>, IOptions<CdsOptions>, IHttpContextAccessor, TimeProvider>(
             (jwt, clients, security, cds, http, clock) => Configure(jwt, clients, security.Value, cds.Value, http, clock));

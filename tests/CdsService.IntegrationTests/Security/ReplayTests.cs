@@ -1,4 +1,7 @@
 using System.Net;
+using CdsService.IntegrationTests.Fixtures;
+using CdsService.Security;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CdsService.IntegrationTests.Security;
 
@@ -47,5 +50,21 @@ public sealed class ReplayTests(SecuredService service) : IClassFixture<SecuredS
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_open_endpoint_does_not_read_the_token_or_spend_its_jti()
+    {
+        var token = service.Token(path: "/cds-services");
+        using var client = service.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/cds-services");
+        request.Headers.Add("Authorization", "Bearer " + token.SignWith(service.Es384));
+
+        using var response = await client.SendAsync(request);
+        var replays = service.App.Services.GetRequiredService<ReplayCache>();
+        var unspent = await replays.TryClaimAsync(SecuredService.Issuer, (string)token.Payload["jti"]!, CdsApp.Today.AddMinutes(5), CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(unspent, "open discovery validated the token and spent its jti");
     }
 }
