@@ -71,7 +71,7 @@ internal sealed partial class CdsJwtEvents(
         // A bare 401: which rule failed is for this service's log, not for whoever holds the token.
         context.HandleResponse();
         var reason = CdsTokenRejectedException.ReasonOf(context.AuthenticateFailure);
-        var issuer = (context.HttpContext.Items[typeof(TrustedClient)] as TrustedClient)?.Issuer ?? "(not a trusted issuer)";
+        var issuer = (context.HttpContext.Items[typeof(TrustedClient)] as TrustedClient)?.Issuer ?? "-";
         LogRejected(logger, reason, issuer, context.Request.Method, context.Request.Path);
 
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
