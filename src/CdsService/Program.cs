@@ -1,11 +1,15 @@
 using CdsService.CdsHooks;
 using CdsService.Hosting;
 using CdsService.Policies;
+using CdsService.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
 // Structured logs (Serilog); never tokens or patient data.
 builder.AddStructuredLogging();
+
+// 0. Security: trusted CDS clients (CDS Hooks JWT profile), CORS, rate limits, body limit, timeouts.
+builder.AddCdsSecurity();
 
 // 1. CDS Hooks protocol: wire records, request validation, ProblemDetails errors.
 builder.Services.AddCdsHooks();
@@ -16,13 +20,19 @@ builder.Services.AddPatientRecords();
 // 3 and 4. Drug policies (Besponsa) and the cards and CRD system actions they render to.
 builder.Services.AddPriorAuthPolicies();
 
+// Liveness and readiness for orchestrators.
+builder.Services.AddHealth();
+
 var app = builder.Build();
 
 // Request logging sits outside the exception handler so it records the status the client really got.
 app.UseRequestLogging();
+app.UseHardenedTransport();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCdsSecurity();
 
+app.MapHealth();
 app.MapCdsHooks();
 app.MapPolicyDocuments();
 

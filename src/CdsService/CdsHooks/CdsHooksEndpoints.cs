@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CdsService.CdsHooks.Wire;
+using CdsService.Security;
 using Microsoft.Extensions.Options;
 
 namespace CdsService.CdsHooks;
@@ -12,8 +13,8 @@ internal static partial class CdsHooksEndpoints
     public static IEndpointRouteBuilder MapCdsHooks(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(DiscoveryPath).WithTags("CDS Hooks");
-        group.MapGet("", GetDiscovery).WithName("Discovery");
-        group.MapPost("{id}", InvokeService).WithName("InvokeService");
+        group.MapGet("", GetDiscovery).WithName("Discovery").RequireAuthorization(CdsPolicies.Discovery);
+        group.MapPost("{id}", InvokeService).WithName("InvokeService").RequireAuthorization(CdsPolicies.Client);
         return app;
     }
 
@@ -43,22 +44,14 @@ internal static partial class CdsHooksEndpoints
             LogToleratedFhir(logger, issue.Code, issue.Path);
         }
 
-        var response = await service.HandleAsync(request, new CdsCall(PublicBaseUrl(http, options.Value)), cancellationToken);
+        var response = await service.HandleAsync(request, new CdsCall(options.Value.BaseUrlFor(http.Request)), cancellationToken);
         LogAnswered(logger, request.Hook, response.Cards.Count, response.SystemActions?.Count ?? 0, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return Results.Json(response, CdsJson.Options);
     }
-
-    private static Uri PublicBaseUrl(HttpContext http, CdsOptions options) =>
-        options.PublicBaseUrl is { } configured
-            ? EnsureTrailingSlash(configured)
-            : new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/");
 
     [LoggerMessage(LogLevel.Warning, "Tolerated invalid FHIR in request: {FhirIssueCode} at {FhirPath}")]
     private static partial void LogToleratedFhir(ILogger logger, string fhirIssueCode, string fhirPath);
 
     [LoggerMessage(LogLevel.Information, "Answered {Hook} with {CardCount} cards and {SystemActionCount} system actions in {ElapsedMs:0.0} ms")]
     private static partial void LogAnswered(ILogger logger, string hook, int cardCount, int systemActionCount, double elapsedMs);
-
-    private static Uri EnsureTrailingSlash(Uri uri) =>
-        uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
 }

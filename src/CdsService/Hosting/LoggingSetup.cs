@@ -17,8 +17,9 @@ internal static class LoggingSetup
             .Enrich.FromLogContext()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture),
-            // Each host owns its logger; the static Log.Logger is left alone, so several hosts in one process
-            // (the integration tests) neither share nor close each other's sinks.
+
+            // Each host keeps its own logger instead of replacing the process-wide static one, so several hosts in one
+            // process (the integration tests) never write into each other's sinks.
             preserveStaticLogger: true);
         return builder;
     }
@@ -26,7 +27,10 @@ internal static class LoggingSetup
     public static WebApplication UseRequestLogging(this WebApplication app)
     {
         app.UseSerilogRequestLogging(options =>
-            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
+        {
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
+        });
         return app;
     }
 }

@@ -21,6 +21,7 @@ internal static class ServiceRegistration
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<WarmUpStatus>();
         services.AddHostedService<WarmUp>();
         return services;
     }

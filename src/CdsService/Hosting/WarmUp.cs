@@ -9,7 +9,7 @@ namespace CdsService.Hosting;
 /// <summary>
 /// Pays Firely's one-off model reflection (about 300 ms) at start-up instead of on the first clinician's order.
 /// </summary>
-internal sealed partial class WarmUp(FhirJsonReader reader, IEnumerable<ICdsService> services, ILogger<WarmUp> logger) : IHostedService
+internal sealed partial class WarmUp(FhirJsonReader reader, IEnumerable<ICdsService> services, WarmUpStatus status, ILogger<WarmUp> logger) : IHostedService
 {
     public System.Threading.Tasks.Task StartAsync(CancellationToken cancellationToken)
     {
@@ -18,6 +18,7 @@ internal sealed partial class WarmUp(FhirJsonReader reader, IEnumerable<ICdsServ
         using var document = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes<Resource>(bundle, CdsJson.Options));
         reader.Read(document.RootElement);
         JsonSerializer.SerializeToUtf8Bytes(new DiscoveryResponse([.. services.Select(s => s.Description)]), CdsJson.Options);
+        status.MarkWarm();
         LogWarmedUp(logger, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return System.Threading.Tasks.Task.CompletedTask;
     }

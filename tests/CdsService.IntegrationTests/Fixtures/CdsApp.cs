@@ -1,6 +1,9 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,8 +13,10 @@ namespace CdsService.IntegrationTests.Fixtures;
 
 /// <summary>
 /// The real service in memory (the whole ASP.NET Core pipeline), with configuration overrides and a fixed clock.
+/// By default it runs the Development profile and every call comes from a loopback address, as from a developer's
+/// own machine; <c>new CdsApp("Production")</c> runs the profile an EHR meets.
 /// </summary>
-public sealed class CdsApp : WebApplicationFactory<Program>
+public sealed class CdsApp(string environment = "Development") : WebApplicationFactory<Program>
 {
     public const string BesponsaService = "/cds-services/besponsa-prior-auth";
 
@@ -21,13 +26,19 @@ public sealed class CdsApp : WebApplicationFactory<Program>
     /// <summary>"Today" for the service: the day the fhir-examples scenarios were written for.</summary>
     public static readonly DateTimeOffset Today = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// The caller's address as the service sees it. TestServer leaves it null, which the service never takes for
+    /// loopback; null here keeps it that way.
+    /// </summary>
+    public IPAddress? RemoteIp { get; set; } = IPAddress.Loopback;
+
     public CdsApp With(string key, string? value)
     {
         _settings[key] = value;
         return this;
     }
 
-    /// <summary>Extra service registrations, applied after the app's own (e.g. a log sink to capture logs).</summary>
+    /// <summary>Changes to the service's registrations, applied after its own (e.g. a log sink, a stub).</summary>
     public CdsApp WithServices(Action<IServiceCollection> configure)
     {
         _services.Add(configure);
@@ -36,13 +47,19 @@ public sealed class CdsApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(environment);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(new FixedClock(Today))));
+        builder.ConfigureServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(new FixedClock(Today)));
+            services.AddSingleton<IStartupFilter>(new RemoteAddressFilter(() => RemoteIp));
+        });
+
+        // Test services go after the app's own registrations, so a replacement wins.
         foreach (var configure in _services)
         {
             builder.ConfigureTestServices(configure);
@@ -59,5 +76,23 @@ public sealed class CdsApp : WebApplicationFactory<Program>
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    /// <summary>Runs first in the pipeline and gives the connection the address a real server would have filled in.</summary>
+    private sealed class RemoteAddressFilter(Func<IPAddress?> address) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((HttpContext http, RequestDelegate nextMiddleware) =>
+            {
+                if (address() is { } ip)
+                {
+                    http.Connection.RemoteIpAddress = ip;
+                }
+
+                return nextMiddleware(http);
+            });
+            next(app);
+        };
     }
 }

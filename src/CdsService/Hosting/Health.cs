@@ -1,0 +1,68 @@
+using CdsService.CdsHooks;
+using CdsService.Policies;
+using CdsService.Policies.Besponsa;
+using CdsService.Security;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace CdsService.Hosting;
+
+/// <summary>
+/// <c>/health/live</c> (the process answers) and <c>/health/ready</c> (configuration valid, FHIR model warmed up), for
+/// orchestrators. Plain text "Healthy" or "Unhealthy" and nothing more: no versions, no names, no exception text.
+/// </summary>
+internal static class Health
+{
+    private const string ReadyTag = "ready";
+
+    public static IServiceCollection AddHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: [ReadyTag]);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).DisableRateLimiting();
+        return app;
+    }
+}
+
+/// <summary>Ready once <see cref="WarmUp"/> has run and every options section still validates.</summary>
+internal sealed class ReadinessCheck(WarmUpStatus warmUp, IServiceProvider services) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
+    {
+        if (!warmUp.IsWarm)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("FHIR model not warmed up yet"));
+        }
+
+        try
+        {
+            _ = services.GetRequiredService<IOptionsMonitor<CdsOptions>>().CurrentValue;
+            _ = services.GetRequiredService<IOptionsMonitor<SecurityOptions>>().CurrentValue;
+            _ = services.GetRequiredService<IOptionsMonitor<CdsClientsOptions>>().CurrentValue;
+            _ = services.GetRequiredService<IOptionsMonitor<PayerOptions>>().CurrentValue;
+            _ = services.GetRequiredService<IOptionsMonitor<BesponsaOptions>>().CurrentValue;
+        }
+        catch (OptionsValidationException)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("configuration invalid"));
+        }
+
+        return Task.FromResult(HealthCheckResult.Healthy());
+    }
+}
+
+/// <summary>Set by <see cref="WarmUp"/> when Firely's model reflection has been paid for.</summary>
+internal sealed class WarmUpStatus
+{
+    private volatile bool _warm;
+
+    public bool IsWarm => _warm;
+
+    public void MarkWarm() => _warm = true;
+}

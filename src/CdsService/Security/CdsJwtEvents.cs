@@ -1,0 +1,125 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace CdsService.Security;
+
+/// <summary>
+/// The CDS Hooks rules JwtBearer does not check by itself: header checks before any key lookup (and the JWKS refresh
+/// they may trigger), <c>iat</c>, lifetime, <c>jti</c> replay and tenant after the signature; and the bare 401.
+/// </summary>
+internal sealed partial class CdsJwtEvents(
+    TrustedClients clients,
+    ReplayCache replays,
+    IOptions<SecurityOptions> security,
+    TimeProvider clock,
+    ILogger<CdsJwtEvents> logger) : JwtBearerEvents
+{
+    public override async Task MessageReceived(MessageReceivedContext context)
+    {
+        if (!context.Request.Headers.ContainsKey("Authorization"))
+        {
+            // Anonymous: the authorization policy decides (Development's loopback rule, or a 401).
+            return;
+        }
+
+        if (!TokenHeader.TryReadBearer(context.Request, out var raw))
+        {
+            Reject(context, RejectionReason.TokenMalformed);
+            return;
+        }
+
+        var header = TokenHeader.Check(raw, clients, security.Value.AcceptedAlgorithms);
+        context.HttpContext.Items[typeof(TrustedClient)] = header.Client;
+        if (header.Rejection is { } reason)
+        {
+            Reject(context, reason);
+            return;
+        }
+
+        var client = header.Client!;
+        await client.RefreshKeysIfNeededAsync(header.Kid, context.HttpContext.RequestAborted);
+        if (client.KeysFor(header.Kid, header.Algorithm).Count == 0)
+        {
+            Reject(context, RejectionReason.KidUnknown);
+            return;
+        }
+
+        context.Token = raw;
+    }
+
+    public override async Task TokenValidated(TokenValidatedContext context)
+    {
+        var token = (JsonWebToken)context.SecurityToken;
+        var client = clients.Find(token.Issuer)!;
+        if (Check(token, client) is { } reason)
+        {
+            context.Fail(new CdsTokenRejectedException(reason));
+            return;
+        }
+
+        var acceptableUntil = new DateTimeOffset(token.ValidTo, TimeSpan.Zero) + security.Value.ClockSkew;
+        if (!await replays.TryClaimAsync(client.Issuer, token.Id, acceptableUntil, context.HttpContext.RequestAborted))
+        {
+            context.Fail(new CdsTokenRejectedException(RejectionReason.JtiReplayed));
+        }
+    }
+
+    public override Task Challenge(JwtBearerChallengeContext context)
+    {
+        // A bare 401: which rule failed is for this service's log, not for whoever holds the token.
+        context.HandleResponse();
+        var reason = CdsTokenRejectedException.ReasonOf(context.AuthenticateFailure);
+        var issuer = (context.HttpContext.Items[typeof(TrustedClient)] as TrustedClient)?.Issuer ?? "-";
+        LogRejected(logger, reason, issuer, context.Request.Method, context.Request.Path);
+
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        if (context.HttpContext.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
+        {
+            statusCodePages.Enabled = false;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private RejectionReason? Check(JsonWebToken token, TrustedClient client)
+    {
+        var options = security.Value;
+        if (!token.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Iat, out var iat))
+        {
+            return RejectionReason.IatMissing;
+        }
+
+        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(iat);
+        if (issuedAt > clock.GetUtcNow() + options.ClockSkew)
+        {
+            return RejectionReason.IatInFuture;
+        }
+
+        if (new DateTimeOffset(token.ValidTo, TimeSpan.Zero) - issuedAt > options.MaxTokenLifetime)
+        {
+            return RejectionReason.LifetimeTooLong;
+        }
+
+        if (string.IsNullOrEmpty(token.Id))
+        {
+            return RejectionReason.JtiMissing;
+        }
+
+        if (client.Tenants.Count > 0
+            && !(token.TryGetPayloadValue<string>("tenant", out var tenant) && client.Tenants.Contains(tenant, StringComparer.Ordinal)))
+        {
+            return RejectionReason.TenantUntrusted;
+        }
+
+        return null;
+    }
+
+    private static void Reject(MessageReceivedContext context, RejectionReason reason) =>
+        context.Fail(new CdsTokenRejectedException(reason));
+
+    [LoggerMessage(LogLevel.Warning, "Refused CDS client call: {Reason} (issuer {Issuer}) on {Method} {Path}")]
+    private static partial void LogRejected(ILogger logger, RejectionReason reason, string issuer, string method, PathString path);
+}
