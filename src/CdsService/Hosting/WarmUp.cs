@@ -1,23 +1,49 @@
 using System.Text.Json;
+using CdsService.Cards;
 using CdsService.CdsHooks;
 using CdsService.CdsHooks.Wire;
 using CdsService.Fhir;
+using CdsService.PatientRecords;
+using CdsService.Policies;
 using Hl7.Fhir.Model;
 
 namespace CdsService.Hosting;
 
 /// <summary>
-/// Pays Firely's one-off model reflection (about 300 ms) at start-up instead of on the first clinician's order.
+/// Pays the one-off costs at start-up instead of on the first clinician's order: Firely's model reflection (about
+/// 300 ms) and the first run of every policy, the card renderer and the response serializer on a synthetic,
+/// patient-free order.
 /// </summary>
-internal sealed partial class WarmUp(FhirJsonReader reader, IEnumerable<ICdsService> services, WarmUpStatus status, ILogger<WarmUp> logger) : IHostedService
+internal sealed partial class WarmUp(
+    FhirJsonReader reader,
+    IEnumerable<ICdsService> services,
+    IEnumerable<IDrugPolicy> policies,
+    CardRenderer renderer,
+    WarmUpStatus status,
+    ILogger<WarmUp> logger) : IHostedService
 {
     public System.Threading.Tasks.Task StartAsync(CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var bundle = new Bundle { Type = Bundle.BundleType.Collection, Entry = [new() { Resource = new MedicationRequest { Id = "warm-up" } }] };
+        var order = new MedicationRequest { Id = "warm-up", Status = MedicationRequest.MedicationrequestStatus.Draft, Intent = MedicationRequest.MedicationRequestIntent.Order };
+        var bundle = new Bundle { Type = Bundle.BundleType.Collection, Entry = [new() { Resource = order }] };
         using var document = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes<Resource>(bundle, CdsJson.Options));
         reader.Read(document.RootElement);
         JsonSerializer.SerializeToUtf8Bytes(new DiscoveryResponse([.. services.Select(s => s.Description)]), CdsJson.Options);
+
+        var request = new HookRequest(
+            HookDefinition.OrderSign.Name,
+            "warm-up",
+            null,
+            null,
+            new HookContext(new Dictionary<string, string> { ["patientId"] = "warm-up", ["userId"] = "Practitioner/warm-up" }, new Dictionary<string, Resource>()),
+            new Dictionary<string, PrefetchValue>(),
+            []);
+        var record = new PatientRecord { PatientId = "warm-up" };
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var decisions = policies.Select(p => p.Evaluate(order, record, today)).ToList();
+        JsonSerializer.SerializeToUtf8Bytes(renderer.Render(decisions, request, new CdsCall(new Uri("http://localhost/"))), CdsJson.Options);
+
         status.MarkWarm();
         LogWarmedUp(logger, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return System.Threading.Tasks.Task.CompletedTask;
@@ -25,6 +51,6 @@ internal sealed partial class WarmUp(FhirJsonReader reader, IEnumerable<ICdsServ
 
     public System.Threading.Tasks.Task StopAsync(CancellationToken cancellationToken) => System.Threading.Tasks.Task.CompletedTask;
 
-    [LoggerMessage(LogLevel.Information, "FHIR model warmed up in {ElapsedMs:0} ms")]
+    [LoggerMessage(LogLevel.Information, "FHIR model and policies warmed up in {ElapsedMs:0} ms")]
     private static partial void LogWarmedUp(ILogger logger, double elapsedMs);
 }
