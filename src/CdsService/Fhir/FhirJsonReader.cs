@@ -19,7 +19,11 @@ internal sealed partial class FhirJsonReader
     // where R4 wants an array (and the reverse) is repaired; the other kinds cannot be, so the resource is refused.
     private const string WrongCardinalityShape = "PVAL127";
     private const string UnknownResourceType = "PVAL130";
-    private static readonly HashSet<string> Poisoned = [WrongCardinalityShape, "PVAL116", "PVAL123", "JSON131", "JSON132"];
+    private const string InvalidLiteral = "PVAL124";
+
+    // Firely keeps a null inside a repeating element, and code walking the list then meets it.
+    private const string NullInArray = "PVAL104";
+    private static readonly HashSet<string> Poisoned = [WrongCardinalityShape, NullInArray, "PVAL116", "PVAL123", "JSON131", "JSON132"];
 
     private readonly FhirJsonDeserializer _deserializer = new(new DeserializerSettings());
 
@@ -42,7 +46,7 @@ internal sealed partial class FhirJsonReader
         }
 
         IReadOnlyList<FhirParseIssue> tolerated = [];
-        if (issues.Any(i => i.ErrorCode == WrongCardinalityShape))
+        if (issues.Any(i => i.ErrorCode is WrongCardinalityShape or NullInArray) || HasEmptyString(issues, JsonMarshal.GetRawUtf8Value(element)))
         {
             var node = JsonNode.Parse(JsonMarshal.GetRawUtf8Value(element))!.AsObject();
             tolerated = ShapeRepair.Repair(node);
@@ -62,6 +66,11 @@ internal sealed partial class FhirJsonReader
 
         return new FhirParseResult(resource, [.. tolerated, .. issues.Where(i => !Poisoned.Contains(i.ErrorCode)).Select(ToIssue)]);
     }
+
+    // Firely keeps an empty string (invalid FHIR JSON) and would write it back out, which CDS Hooks forbids; an empty
+    // value means "absent", so the repair drops it. The byte scan keeps the JSON walk off the path of valid input.
+    private static bool HasEmptyString(IReadOnlyList<CodedException> issues, ReadOnlySpan<byte> utf8) =>
+        issues.Any(i => i.ErrorCode == InvalidLiteral) && utf8.IndexOf("\"\""u8) >= 0;
 
     private static IEnumerable<FhirParseIssue> DropEntries(Resource resource, List<CodedException> poisoned, bool allowed)
     {
@@ -91,8 +100,17 @@ internal sealed partial class FhirJsonReader
     private (Resource? Resource, IReadOnlyList<CodedException> Issues) Deserialize(ReadOnlySpan<byte> utf8)
     {
         var reader = new Utf8JsonReader(utf8);
-        _deserializer.TryDeserializeResource(ref reader, out var resource, out var issues);
-        return (resource, issues.ToList());
+        try
+        {
+            _deserializer.TryDeserializeResource(ref reader, out var resource, out var issues);
+            return (resource, issues.ToList());
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException or InvalidCastException)
+        {
+            // Firely reports most problems as issues but throws on some shapes (a resourceType that is an array, say);
+            // for untrusted input that is a malformed resource, not a server failure.
+            throw new FhirParseException($"could not be read as a FHIR resource ({e.GetType().Name})");
+        }
     }
 
     private static FhirParseIssue ToIssue(CodedException e) => new(e.ErrorCode, Path(e));

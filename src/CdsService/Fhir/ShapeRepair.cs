@@ -8,7 +8,8 @@ namespace CdsService.Fhir;
 /// Fixes the one class of invalid FHIR JSON whose meaning is unambiguous: a single value where R4 wants an
 /// array (the CDS Hooks Sandbox sends <c>MedicationRequest.category</c> as an object), or a one-element array
 /// where R4 wants a single value. It walks the JSON with Firely's model metadata, so it knows every element's
-/// cardinality without a hand-written list.
+/// cardinality without a hand-written list. It also drops empty strings and nulls inside arrays, which FHIR JSON
+/// forbids and which can only mean "no value" (a null kept in step with a <c>_name</c> extension array stays).
 /// </summary>
 internal static class ShapeRepair
 {
@@ -44,6 +45,29 @@ internal static class ShapeRepair
 
             var value = json[name];
             var childPath = $"{path}.{name}";
+            if (IsEmptyString(value))
+            {
+                json.Remove(name);
+                repairs.Add(new FhirParseIssue(RepairedCode, childPath));
+                continue;
+            }
+
+            bool Removable(JsonNode? item) => IsEmptyString(item) || (item is null && !json.ContainsKey("_" + name));
+            if (value is JsonArray items && items.Any(Removable))
+            {
+                foreach (var empty in items.Where(Removable).ToList())
+                {
+                    items.Remove(empty);
+                }
+
+                repairs.Add(new FhirParseIssue(RepairedCode, childPath));
+                if (items.Count == 0)
+                {
+                    json.Remove(name);
+                    continue;
+                }
+            }
+
             if (property.IsCollection && value is JsonObject or JsonValue)
             {
                 json.Remove(name);
@@ -67,6 +91,9 @@ internal static class ShapeRepair
             }
         }
     }
+
+    private static bool IsEmptyString(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) && text.Length == 0;
 
     private static IEnumerable<JsonObject> Children(JsonNode? node) => node switch
     {
