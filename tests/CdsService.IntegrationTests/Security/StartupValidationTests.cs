@@ -25,18 +25,23 @@ public sealed class StartupValidationTests
     public void Production_fails_fast_with_a_clear_message(string name, string key, string? value, string message)
     {
         using var jwks = TestKey.Ec("k1");
-        using var app = key == "CdsClients"
-            ? new CdsApp("Production").With("Cds:PublicBaseUrl", "https://cds.example.org")
-            : ValidProduction(jwks).With(key, value);
-        if (key == "CdsClients:0:JwksFile")
+        var settings = key == "CdsClients"
+            ? new Dictionary<string, string?> { ["Cds:PublicBaseUrl"] = "https://cds.example.org" }
+            : ValidProductionSettings(jwks);
+        if (key != "CdsClients")
         {
-            app.With("CdsClients:0:Jwks", null);
+            settings[key] = value;
         }
 
-        var failure = Record.Exception(() => app.CreateClient());
+        if (key == "CdsClients:0:JwksFile")
+        {
+            settings.Remove("CdsClients:0:Jwks");
+        }
 
-        Assert.True(failure is not null, $"{name}: the service started");
-        Assert.Contains(message, failure.ToString(), StringComparison.Ordinal);
+        var failures = StartupCheck.Failures("Production", settings);
+
+        Assert.True(failures is not null, $"{name}: the service would start");
+        Assert.Contains(failures, f => f.Message.Contains(message, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -45,12 +50,21 @@ public sealed class StartupValidationTests
         using var key = TestKey.Ec("k1");
         var leaked = key.PublicJwk();
         leaked["d"] = "c2VjcmV0LXByaXZhdGUta2V5LW1hdGVyaWFsLXRoYXQtbXVzdC1uZXZlci1iZS1zaGFyZWQ";
-        using var app = ValidProduction(key).With("CdsClients:0:Jwks", TestKey.JwksOf(leaked));
+        var settings = ValidProductionSettings(key);
+        settings["CdsClients:0:Jwks"] = TestKey.JwksOf(leaked);
 
-        var failure = Record.Exception(() => app.CreateClient());
+        var failures = StartupCheck.Failures("Production", settings);
 
-        Assert.NotNull(failure);
-        Assert.Contains("contains private key material", failure.ToString(), StringComparison.Ordinal);
+        Assert.NotNull(failures);
+        Assert.Contains(failures, f => f.Message.Contains("contains private key material", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_valid_production_configuration_passes_validation()
+    {
+        using var key = TestKey.Ec("k1");
+
+        Assert.Null(StartupCheck.Failures("Production", ValidProductionSettings(key)));
     }
 
     [Fact]
@@ -63,6 +77,13 @@ public sealed class StartupValidationTests
 
         Assert.NotNull(client);
     }
+
+    private static Dictionary<string, string?> ValidProductionSettings(TestKey key) => new()
+    {
+        ["Cds:PublicBaseUrl"] = "https://cds.example.org",
+        ["CdsClients:0:Issuer"] = "https://ehr.example.org",
+        ["CdsClients:0:Jwks"] = TestKey.Jwks(key),
+    };
 
     private static CdsApp ValidProduction(TestKey key) => new CdsApp("Production")
         .With("Cds:PublicBaseUrl", "https://cds.example.org")
