@@ -61,6 +61,27 @@ public sealed class FhirJsonReaderTests
         Assert.Contains("FHIR R4", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Nulls_inside_repeating_elements_are_dropped()
+    {
+        var result = Read("tests/fhir/questionnaire-response-null-item.json");
+
+        var response = Assert.IsType<QuestionnaireResponse>(result.Resource);
+        Assert.Equal("lft-monitoring", Assert.Single(response.Item).LinkId);
+        Assert.Contains(result.Issues, i => i.Code == ShapeRepair.RepairedCode && i.Path.EndsWith(".item", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Empty_strings_are_dropped_so_they_are_never_written_back()
+    {
+        var result = Read("tests/fhir/medication-request-empty-strings.json");
+
+        var order = Assert.IsType<MedicationRequest>(result.Resource);
+        Assert.Null(order.DosageInstruction[0].Text);
+        Assert.Null(order.DosageInstruction[0].Timing?.Repeat?.PeriodUnit);
+        Assert.Equal(1, order.DosageInstruction[0].Timing?.Repeat?.Frequency);
+    }
+
     private FhirParseResult Read(string file, bool dropBadEntries = false)
     {
         using var document = JsonDocument.Parse(TestFiles.Read(file));
