@@ -72,7 +72,7 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
 
         if (finding.Kind == FindingKind.Summary)
         {
-            extension[CardContract.ApprovalExtensionKey] = new ApprovalEntry(decision.Kind == RequestKind.Renewal ? "renewal" : "initial", decision.ApprovalMonths);
+            extension[CardContract.ApprovalExtensionKey] = new ApprovalEntry(decision.Kind.Literal(), decision.ApprovalMonths);
         }
 
         return extension.Count > 0 ? extension : null;
@@ -81,7 +81,7 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
     private static string Detail(Finding finding, PolicyDecision decision, List<CriterionResult> criteria)
     {
         var order = $"Order: {decision.Order.TypeName}/{decision.Order.Id} ({decision.Policy.DrugName}, "
-            + $"{(decision.Kind == RequestKind.Renewal ? "renewal" : "initial")} request, approval up to {decision.ApprovalMonths} months).";
+            + $"{decision.Kind.Literal()} request, approval up to {decision.ApprovalMonths} months).";
         var intro = string.IsNullOrEmpty(finding.Detail) ? "" : finding.Detail + "\n\n";
         return criteria.Count == 0 ? $"{intro}{order}" : $"{intro}{order}\n\n{Checklist.Render(criteria)}";
     }

@@ -90,7 +90,7 @@ internal static class DecisionBuilder
         }
 
         var open = criteria.Count(c => c.Status is CriterionStatus.NotMet or CriterionStatus.Unknown);
-        var term = $"{(kind == RequestKind.Renewal ? "renewal" : "initial")} approval, {months} months";
+        var term = $"{kind.Literal()} approval, {months} months";
         return new CoverageAssessment(
             CoverageStatus.Covered,
             true,
@@ -104,7 +104,7 @@ internal static class DecisionBuilder
     {
         var applicable = criteria.Where(c => c.Status != CriterionStatus.NotApplicable).ToList();
         var met = applicable.Count(c => c.Status == CriterionStatus.Met);
-        var term = $"{(kind == RequestKind.Renewal ? "renewal" : "initial")}, {months} months";
+        var term = $"{kind.Literal()}, {months} months";
         var summary = coverage.Status switch
         {
             CoverageStatus.NotCovered => $"{policy.DrugName} does not meet the payer's prior-approval policy ({met} of {applicable.Count} criteria met)",

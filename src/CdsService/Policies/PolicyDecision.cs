@@ -8,6 +8,12 @@ internal enum RequestKind
     Renewal,
 }
 
+internal static class RequestKinds
+{
+    /// <summary>The kind as cards and the approval extension spell it: <c>initial</c> or <c>renewal</c>.</summary>
+    public static string Literal(this RequestKind kind) => kind == RequestKind.Renewal ? "renewal" : "initial";
+}
+
 internal enum CoverageStatus
 {
     /// <summary>Covered under the plan, subject to prior approval.</summary>
