@@ -1,7 +1,3 @@
-using CdsService.CdsHooks;
-using CdsService.Policies;
-using CdsService.Policies.Besponsa;
-using CdsService.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -30,8 +26,12 @@ internal static class Health
     }
 }
 
-/// <summary>Ready once <see cref="WarmUp"/> has run and every options section still validates.</summary>
-internal sealed class ReadinessCheck(WarmUpStatus warmUp, IServiceProvider services) : IHealthCheck
+/// <summary>
+/// Ready once <see cref="WarmUp"/> has run and every options section still validates. The host's start-up validator
+/// knows every section registered with <c>ValidateOnStart</c>, and reads them through the options monitor, so a
+/// configuration reload that breaks one is seen here too.
+/// </summary>
+internal sealed class ReadinessCheck(WarmUpStatus warmUp, IStartupValidator configuration) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
     {
@@ -42,13 +42,9 @@ internal sealed class ReadinessCheck(WarmUpStatus warmUp, IServiceProvider servi
 
         try
         {
-            _ = services.GetRequiredService<IOptionsMonitor<CdsOptions>>().CurrentValue;
-            _ = services.GetRequiredService<IOptionsMonitor<SecurityOptions>>().CurrentValue;
-            _ = services.GetRequiredService<IOptionsMonitor<CdsClientsOptions>>().CurrentValue;
-            _ = services.GetRequiredService<IOptionsMonitor<PayerOptions>>().CurrentValue;
-            _ = services.GetRequiredService<IOptionsMonitor<BesponsaOptions>>().CurrentValue;
+            configuration.Validate();
         }
-        catch (OptionsValidationException)
+        catch (Exception e) when (e is OptionsValidationException or AggregateException)
         {
             return Task.FromResult(HealthCheckResult.Unhealthy("configuration invalid"));
         }

@@ -1,6 +1,8 @@
 using CdsService.Hosting;
 using CdsService.IntegrationTests.Scenarios;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace CdsService.IntegrationTests.Security;
 
@@ -11,7 +13,7 @@ public sealed class ReadinessTests(CdsAppFixture fixture) : IClassFixture<CdsApp
     public async Task Not_ready_until_the_FHIR_model_is_warmed_up()
     {
         var warmUp = new WarmUpStatus();
-        var check = new ReadinessCheck(warmUp, fixture.App.Services);
+        var check = new ReadinessCheck(warmUp, fixture.App.Services.GetRequiredService<IStartupValidator>());
 
         var before = await check.CheckHealthAsync(new HealthCheckContext(), CancellationToken.None);
         warmUp.MarkWarm();
