@@ -1,6 +1,7 @@
 using CdsService.CdsHooks;
 using CdsService.Hosting;
 using CdsService.Policies;
+using CdsService.Policies.Terminology;
 using CdsService.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -35,6 +36,7 @@ app.UseCdsSecurity();
 app.MapHealth();
 app.MapCdsHooks();
 app.MapPolicyDocuments();
+app.MapValueSets();
 
 app.Run();
 

@@ -36,9 +36,7 @@ internal sealed class BesponsaPolicy : IDrugPolicy
 
     public Questionnaire Questionnaire { get; }
 
-    public bool Covers(Resource order) => OrderCodes(order).Any(c =>
-        BesponsaValueSets.Besponsa.Contains(c)
-        || (c.System == Terminology.CodeSystems.Ndc && Ndc.SamePackage(c.Code, BesponsaValueSets.BesponsaNdc)));
+    public bool Covers(Resource order) => BesponsaValueSets.Besponsa.ContainsAny(OrderCodes(order));
 
     public PolicyDecision Evaluate(Resource order, PatientRecord record, DateOnly today)
     {

@@ -68,7 +68,7 @@ internal static class PhTkiCriterion
             Classify(obs, QualitativeResult(obs), positive, negative);
         }
 
-        foreach (var obs in evidence.Results(BesponsaValueSets.BcrAbl1Quantitative))
+        foreach (var obs in evidence.Results(BesponsaValueSets.BcrAbl1Ratio))
         {
             // A zero ratio during therapy shows response, not Ph-negative disease, so only a positive value counts.
             Classify(obs, obs.Value is Quantity { Value: > 0 } ? true : QualitativeResult(obs) == true ? true : null, positive, negative);
