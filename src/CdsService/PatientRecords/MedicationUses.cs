@@ -1,49 +1,61 @@
 using Hl7.Fhir.Model;
+using Hl7.Fhir.Utility;
 
 namespace CdsService.PatientRecords;
 
 /// <summary>Normalises the three medication resources into <see cref="MedicationUse"/>.</summary>
 internal static class MedicationUses
 {
-    public static MedicationUse From(MedicationRequest request, IReadOnlyDictionary<string, Medication> medications) => new(
-        request,
-        Codes(request.Medication, request.Contained, medications),
-        request.Status is null ? null : Hl7.Fhir.Utility.EnumUtility.GetLiteral(request.Status),
-        ParseDate(request.AuthoredOn),
-        request.StatusReason is null ? [] : [request.StatusReason]);
-
-    public static MedicationUse From(MedicationStatement statement, IReadOnlyDictionary<string, Medication> medications) => new(
-        statement,
-        Codes(statement.Medication, statement.Contained, medications),
-        statement.Status is null ? null : Hl7.Fhir.Utility.EnumUtility.GetLiteral(statement.Status),
-        EffectiveDate(statement.Effective) ?? ParseDate(statement.DateAsserted),
-        statement.StatusReason);
-
-    public static MedicationUse From(MedicationAdministration administration, IReadOnlyDictionary<string, Medication> medications) => new(
-        administration,
-        Codes(administration.Medication, administration.Contained, medications),
-        administration.Status is null ? null : Hl7.Fhir.Utility.EnumUtility.GetLiteral(administration.Status),
-        EffectiveDate(administration.Effective),
-        administration.StatusReason);
-
-    /// <summary>
-    /// The codings of a medication[x]: inline, or from the Medication it references (contained or in the record).
-    /// </summary>
-    public static IReadOnlyList<Coding> Codes(DataType? medication, IEnumerable<Resource> contained, IReadOnlyDictionary<string, Medication> medications)
+    public static MedicationUse From(MedicationRequest request, MedicationIndex medications)
     {
-        switch (medication)
+        var medication = medications.Resolve(request.Medication, request.Contained);
+        var authored = ParseDate(request.AuthoredOn);
+        return new MedicationUse(
+            request,
+            medication.Codes,
+            request.Status is null ? null : EnumUtility.GetLiteral(request.Status),
+            authored,
+            request.StatusReason is null ? [] : [request.StatusReason])
         {
-            case CodeableConcept concept:
-                return concept.Coding;
-            case ResourceReference { Reference: { } reference }:
-                var id = reference.StartsWith('#') ? reference[1..] : reference[(reference.LastIndexOf('/') + 1)..];
-                var found = reference.StartsWith('#')
-                    ? contained.OfType<Medication>().FirstOrDefault(m => m.Id == id)
-                    : medications.GetValueOrDefault(id);
-                return found?.Code?.Coding ?? [];
-            default:
-                return [];
-        }
+            UnresolvedMedication = medication.Unresolved,
+            Intent = request.Intent is null ? null : EnumUtility.GetLiteral(request.Intent),
+            DoNotPerform = request.DoNotPerform == true,
+            End = authored,
+        };
+    }
+
+    public static MedicationUse From(MedicationStatement statement, MedicationIndex medications)
+    {
+        var medication = medications.Resolve(statement.Medication, statement.Contained);
+        var start = EffectiveDate(statement.Effective) ?? ParseDate(statement.DateAsserted);
+        return new MedicationUse(
+            statement,
+            medication.Codes,
+            statement.Status is null ? null : EnumUtility.GetLiteral(statement.Status),
+            start,
+            statement.StatusReason)
+        {
+            UnresolvedMedication = medication.Unresolved,
+            Fulfils = [.. statement.BasedOn.Select(r => r.Reference).OfType<string>()],
+            End = EffectiveEnd(statement.Effective) ?? start,
+        };
+    }
+
+    public static MedicationUse From(MedicationAdministration administration, MedicationIndex medications)
+    {
+        var medication = medications.Resolve(administration.Medication, administration.Contained);
+        var start = EffectiveDate(administration.Effective);
+        return new MedicationUse(
+            administration,
+            medication.Codes,
+            administration.Status is null ? null : EnumUtility.GetLiteral(administration.Status),
+            start,
+            administration.StatusReason)
+        {
+            UnresolvedMedication = medication.Unresolved,
+            Fulfils = administration.Request?.Reference is { } order ? [order] : [],
+            End = EffectiveEnd(administration.Effective) ?? start,
+        };
     }
 
     private static DateTimeOffset? EffectiveDate(DataType? effective) => effective switch
@@ -52,6 +64,8 @@ internal static class MedicationUses
         Period p => ParseDate(p.Start) ?? ParseDate(p.End),
         _ => null,
     };
+
+    private static DateTimeOffset? EffectiveEnd(DataType? effective) => effective is Period p ? ParseDate(p.End) : null;
 
     private static DateTimeOffset? ParseDate(string? value) => Fhir.FhirDates.Parse(value);
 }
