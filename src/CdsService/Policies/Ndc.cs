@@ -23,6 +23,17 @@ internal static class Ndc
         return parts.Length == 1 && parts[0].Length == 11 && parts[0].All(char.IsAsciiDigit) ? parts[0] : null;
     }
 
+    /// <summary>
+    /// The 9-digit labeler+product prefix of the 11-digit form for a two-segment product NDC (4-4, 5-3, 5-4), else null.
+    /// </summary>
+    public static string? ToProduct(string? ndc)
+    {
+        var parts = ndc?.Trim().Split('-');
+        return parts is { Length: 2 } && parts.All(p => p.Length > 0 && p.All(char.IsAsciiDigit)) && parts[0].Length <= 5 && parts[1].Length <= 4
+            ? parts[0].PadLeft(5, '0') + parts[1].PadLeft(4, '0')
+            : null;
+    }
+
     /// <summary>True when <paramref name="candidate"/> is the package <paramref name="ndc442"/> in any format.</summary>
     public static bool SamePackage(string? candidate, string ndc442)
     {

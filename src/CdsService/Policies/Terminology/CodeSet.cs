@@ -19,6 +19,13 @@ internal sealed class CodeSet
     {
         foreach (var code in codes)
         {
+            if (system == CodeSystems.Ndc && Ndc.ToProduct(code) is { } product)
+            {
+                // A two-segment NDC (labeler-product) names every package of the product.
+                _prefixes.Add((system, product));
+                continue;
+            }
+
             _codes.Add((system, Normalise(system, code)));
             if (system == CodeSystems.Ndc)
             {
