@@ -10,17 +10,22 @@ internal sealed record Therapy(IReadOnlyList<MedicationUse> Received, IReadOnlyL
     public bool Any => Received.Count > 0;
 
     /// <summary>"could not identify Medication/x" items for every entry the policy could not classify.</summary>
-    public IEnumerable<EvidenceItem> UnidentifiedItems => Unidentified.Select(u =>
-        new EvidenceItem($"could not identify {u.UnresolvedMedication ?? "the medication (coded only in an unrecognised system)"}", [u.Reference]));
+    public IEnumerable<EvidenceItem> UnidentifiedItems => Unidentified.Select(u => new EvidenceItem($"could not identify {Label(u)}", [u.Reference]));
 
     /// <summary>Why the drug cannot be shown absent: an order without proof of use, or an unidentifiable entry.</summary>
     public string? Doubt(string drugs) => (Uncertain.Count, Unidentified.Count) switch
     {
         (0, 0) => null,
         (> 0, 0) => $"{drugs} ordered, but no administration or statement shows it was given",
-        (0, > 0) => $"could not identify {string.Join(", ", Unidentified.Select(u => u.UnresolvedMedication ?? u.Reference))}; it may be {drugs}",
-        _ => $"{drugs} ordered without proof of use, and could not identify {string.Join(", ", Unidentified.Select(u => u.UnresolvedMedication ?? u.Reference))}",
+        (0, > 0) => $"could not identify {string.Join(", ", Unidentified.Select(Label))}; it may be {drugs}",
+        _ => $"{drugs} ordered without proof of use, and could not identify {string.Join(", ", Unidentified.Select(Label))}",
     };
+
+    // "Medication/x" when a literal reference could not be followed; otherwise which record holds the unknown drug.
+    private static string Label(MedicationUse use) =>
+        use.UnresolvedMedication is { } reference && reference.StartsWith("Medication/", StringComparison.Ordinal)
+            ? reference
+            : $"the medication of {use.Reference}{(use.UnresolvedMedication is null ? " (coded only in an unrecognised system)" : "")}";
 }
 
 /// <summary>Record queries shared by the Besponsa criteria.</summary>
