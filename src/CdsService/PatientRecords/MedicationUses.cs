@@ -8,16 +8,9 @@ internal static class MedicationUses
 {
     public static MedicationUse From(MedicationRequest request, MedicationIndex medications)
     {
-        var medication = medications.Resolve(request.Medication, request.Contained);
         var authored = ParseDate(request.AuthoredOn);
-        return new MedicationUse(
-            request,
-            medication.Codes,
-            request.Status is null ? null : EnumUtility.GetLiteral(request.Status),
-            authored,
-            request.StatusReason is null ? [] : [request.StatusReason])
+        return Use(request, request.Medication, request.Contained, medications, request.Status, authored, request.StatusReason is null ? [] : [request.StatusReason]) with
         {
-            UnresolvedMedication = medication.Unresolved,
             Intent = request.Intent is null ? null : EnumUtility.GetLiteral(request.Intent),
             DoNotPerform = request.DoNotPerform == true,
             End = authored,
@@ -26,16 +19,9 @@ internal static class MedicationUses
 
     public static MedicationUse From(MedicationStatement statement, MedicationIndex medications)
     {
-        var medication = medications.Resolve(statement.Medication, statement.Contained);
         var start = EffectiveDate(statement.Effective) ?? ParseDate(statement.DateAsserted);
-        return new MedicationUse(
-            statement,
-            medication.Codes,
-            statement.Status is null ? null : EnumUtility.GetLiteral(statement.Status),
-            start,
-            statement.StatusReason)
+        return Use(statement, statement.Medication, statement.Contained, medications, statement.Status, start, statement.StatusReason) with
         {
-            UnresolvedMedication = medication.Unresolved,
             Fulfils = [.. statement.BasedOn.Select(r => r.Reference).OfType<string>()],
             End = EffectiveEnd(statement.Effective) ?? start,
         };
@@ -43,18 +29,23 @@ internal static class MedicationUses
 
     public static MedicationUse From(MedicationAdministration administration, MedicationIndex medications)
     {
-        var medication = medications.Resolve(administration.Medication, administration.Contained);
         var start = EffectiveDate(administration.Effective);
-        return new MedicationUse(
-            administration,
-            medication.Codes,
-            administration.Status is null ? null : EnumUtility.GetLiteral(administration.Status),
-            start,
-            administration.StatusReason)
+        return Use(administration, administration.Medication, administration.Contained, medications, administration.Status, start, administration.StatusReason) with
         {
-            UnresolvedMedication = medication.Unresolved,
             Fulfils = administration.Request?.Reference is { } order ? [order] : [],
             End = EffectiveEnd(administration.Effective) ?? start,
+        };
+    }
+
+    private static MedicationUse Use<TStatus>(
+        DomainResource source, DataType? medication, List<Resource> contained, MedicationIndex medications, TStatus? status,
+        DateTimeOffset? date, IReadOnlyList<CodeableConcept> reasons)
+        where TStatus : struct, Enum
+    {
+        var resolved = medications.Resolve(medication, contained);
+        return new MedicationUse(source, resolved.Codes, status is { } s ? EnumUtility.GetLiteral(s) : null, date, reasons)
+        {
+            UnresolvedMedication = resolved.Unresolved,
         };
     }
 
