@@ -1,7 +1,10 @@
 using CdsService.CdsHooks;
 using CdsService.Hosting;
 using CdsService.Policies;
+using CdsService.Feedback;
+using CdsService.Operator;
 using CdsService.Security;
+using CdsService.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -20,6 +23,9 @@ builder.Services.AddPatientRecords();
 // 3 and 4. Drug policies (Besponsa) and the cards and CRD system actions they render to.
 builder.Services.AddPriorAuthPolicies();
 
+// 5. What the service remembers: feedback, audit trail, determinations (SQLite, or PostgreSQL for replicas).
+builder.Services.AddServiceState();
+
 // Liveness and readiness for orchestrators.
 builder.Services.AddHealth();
 
@@ -35,6 +41,8 @@ app.UseCdsSecurity();
 app.MapHealth();
 app.MapCdsHooks();
 app.MapPolicyDocuments();
+app.MapFeedback();
+app.MapOperator();
 
 app.Run();
 

@@ -1,6 +1,9 @@
+using System.Diagnostics;
+using CdsService.Audit;
 using CdsService.Cards;
 using CdsService.CdsHooks;
 using CdsService.CdsHooks.Wire;
+using CdsService.Determinations;
 using CdsService.PatientRecords;
 using CdsService.Policies;
 
@@ -14,6 +17,8 @@ internal sealed class PriorAuthOrderSignService(
     IDrugPolicy policy,
     PatientRecordLoader records,
     CardRenderer renderer,
+    PreemptiveDeterminations determinations,
+    HookCallAudit audit,
     TimeProvider clock) : ICdsService
 {
     public HookDefinition Hook => HookDefinition.OrderSign;
@@ -32,18 +37,31 @@ internal sealed class PriorAuthOrderSignService(
 
     public async Task<CdsResponse> HandleAsync(HookRequest request, CdsCall call, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var orders = request.Context.DraftOrders?.Entry
             .Select(e => e.Resource)
             .Where(r => r is not null && policy.Covers(r))
             .ToList() ?? [];
         if (orders.Count == 0)
         {
+            audit.Record(Description.Id, request, [], CdsResponse.Empty, Stopwatch.GetElapsedTime(started));
             return CdsResponse.Empty;
         }
 
         var record = await records.LoadAsync(request, policy.Sections, cancellationToken);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var decisions = orders.Select(order => policy.Evaluate(order!, record, today)).ToList();
-        return renderer.Render(decisions, request, call);
+        IReadOnlyList<PolicyDecision> decisions = [.. orders.Select(order => policy.Evaluate(order!, record, today))];
+
+        // A determination is stored before the answer that reports it; if it cannot be, the order gets the ordinary answer.
+        var granted = determinations.Grant(decisions, request);
+        var response = renderer.Render(granted, request, call);
+        if (!ReferenceEquals(granted, decisions) && !await determinations.StoreAsync(granted, response, audit.PatientKey(request), cancellationToken))
+        {
+            granted = decisions;
+            response = renderer.Render(decisions, request, call);
+        }
+
+        audit.Record(Description.Id, request, granted, response, Stopwatch.GetElapsedTime(started));
+        return response;
     }
 }
