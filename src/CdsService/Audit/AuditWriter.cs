@@ -25,7 +25,10 @@ internal sealed partial class AuditWriter(AuditQueue queue, IAuditStore store, I
     {
         queue.Complete();
         _giveUp.CancelAfter(options.Value.DrainTimeout);
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+        // Not the host's token: a host that stops "now" (test servers do) would otherwise drop the backlog on the floor.
+        // The drain is bounded by DrainTimeout through _giveUp instead.
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     public void Dispose() => _giveUp.Dispose();
@@ -87,9 +90,10 @@ internal sealed partial class AuditWriter(AuditQueue queue, IAuditStore store, I
 
                 return;
             }
-            catch (StoreUnavailableException e)
+            catch (Exception e) when (e is not OperationCanceledException || !giveUp.IsCancellationRequested)
             {
-                LogRetrying(logger, batch.Count, queue.Backlog, queue.Dropped, delay.TotalSeconds, e.InnerException?.GetType().Name ?? "unknown");
+                // Whatever the failure, the records stay in hand: losing the audit trail is worse than retrying.
+                LogRetrying(logger, e, batch.Count, queue.Backlog, queue.Dropped, delay.TotalSeconds, (e as StoreUnavailableException)?.InnerException?.GetType().Name ?? e.GetType().Name);
                 await Task.Delay(delay, giveUp);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.Value.MaxRetryDelay.Ticks));
             }
@@ -97,7 +101,7 @@ internal sealed partial class AuditWriter(AuditQueue queue, IAuditStore store, I
     }
 
     [LoggerMessage(LogLevel.Warning, "Audit store unavailable ({Failure}): {BatchCount} records in hand, {Backlog} queued, {Dropped} dropped since start; retrying in {DelaySeconds:0.0} s")]
-    private static partial void LogRetrying(ILogger logger, int batchCount, int backlog, long dropped, double delaySeconds, string failure);
+    private static partial void LogRetrying(ILogger logger, Exception exception, int batchCount, int backlog, long dropped, double delaySeconds, string failure);
 
     [LoggerMessage(LogLevel.Information, "Audit store reachable again after {Attempts} attempts; {Backlog} records queued")]
     private static partial void LogRecovered(ILogger logger, int attempts, int backlog);

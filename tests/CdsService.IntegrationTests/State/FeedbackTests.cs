@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CdsService.Storage;
 using CdsService.IntegrationTests.Fixtures;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using static CdsService.IntegrationTests.State.StateCalls;
 
@@ -131,10 +130,8 @@ public sealed class FeedbackTests : IDisposable
         await WaitForCardAsync(app, card);
 
         // Another process holding the database's write lock: the store is there but cannot commit.
-        await using (var holder = new SqliteConnection($"Data Source={app.StatePath}"))
+        await using (await SqliteWriteLock.TakeAsync(app.StatePath))
         {
-            await holder.OpenAsync();
-            await using var transaction = holder.BeginTransaction();
             using var blocked = await app.PostJsonAsync(FeedbackPath, SandboxDismissal(card));
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, blocked.StatusCode);
