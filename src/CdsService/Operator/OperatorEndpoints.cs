@@ -18,6 +18,8 @@ internal static partial class OperatorEndpoints
     public const string BasePath = "/operator";
 
     /// <summary>The window when the caller gives none: the last 30 days.</summary>
+    private static readonly ReadOnlyMemory<byte> Newline = "\n"u8.ToArray();
+
     private const string NoCriterion = "(card without criteria)";
 
     private static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(30);
@@ -103,7 +105,7 @@ internal static partial class OperatorEndpoints
         await foreach (var call in audit.ListHookCallsAsync(from, to, cancellationToken))
         {
             await JsonSerializer.SerializeAsync(http.Response.Body, call, Json, cancellationToken);
-            http.Response.Body.WriteByte((byte)'\n');
+            await http.Response.Body.WriteAsync(Newline, cancellationToken);
             if (++lines % 100 == 0)
             {
                 await http.Response.Body.FlushAsync(cancellationToken);
