@@ -1,3 +1,4 @@
+using CdsService.Audit;
 using CdsService.CdsHooks;
 using CdsService.Hosting;
 using CdsService.Policies;
@@ -33,6 +34,7 @@ var app = builder.Build();
 
 // Request logging sits outside the exception handler so it records the status the client really got.
 app.UseRequestLogging();
+app.UseRefusedCallAudit();
 app.UseHardenedTransport();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

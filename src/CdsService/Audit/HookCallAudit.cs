@@ -12,6 +12,9 @@ namespace CdsService.Audit;
 /// </summary>
 internal sealed class HookCallAudit(AuditQueue queue, PatientKeys patientKeys, IHttpContextAccessor http, TimeProvider clock)
 {
+    /// <summary>The hookInstance recorded for a refused call, whose body is not trusted enough to read one from.</summary>
+    public const string UnreadHookInstance = "(refused)";
+
     public string? PatientKey(HookRequest request) => patientKeys.For(request.FhirServer, request.Context.PatientId);
 
     /// <summary>The validated <c>iss</c> of the caller's JWT, or null for an anonymous (Development loopback) call.</summary>
@@ -33,8 +36,28 @@ internal sealed class HookCallAudit(AuditQueue queue, PatientKeys patientKeys, I
             [.. (response.SystemActions ?? []).Select(a => a.Resource).OfType<DomainResource>().SelectMany(Assertions)],
             StatusCodes.Status200OK,
             Math.Round(latency.TotalMilliseconds, 2));
+        if (http.HttpContext is { } context)
+        {
+            context.Items[RefusedCallAudit.RecordedKey] = true;
+        }
+
         queue.Enqueue(record);
     }
+
+    /// <summary>A call that got no cards: what is known without trusting its body (which may not even be JSON).</summary>
+    public void RecordRefused(string serviceId, int status, TimeSpan latency) => queue.Enqueue(new HookCallRecord(
+        Guid.NewGuid().ToString(),
+        UnreadHookInstance,
+        clock.GetUtcNow(),
+        serviceId,
+        "",
+        ClientIssuer(),
+        null,
+        [],
+        [],
+        [],
+        status,
+        Math.Round(latency.TotalMilliseconds, 2)));
 
     private static IssuedCard Card(Card card) => new(
         card.Uuid ?? "",

@@ -1,4 +1,3 @@
-using System.Net;
 using CdsService.CdsHooks;
 using CdsService.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -11,7 +10,7 @@ namespace CdsService.Operator;
 /// Who may read the audit trail: the <see cref="PolicyName"/> policy. A JWT from an issuer listed under
 /// <c>Operators</c> (same shape as <c>CdsClients</c>), checked by exactly the rules CDS client tokens meet (allowlisted
 /// keys, exact <c>aud</c> = the URL called, short lifetime, one-time <c>jti</c>), carrying scope <c>cds.audit.read</c>.
-/// In Development, also an anonymous call from loopback.
+/// In Development (with <c>Security:AllowAnonymousFromLoopback</c>, as there by default), also an anonymous call from loopback.
 /// </summary>
 internal static class OperatorAuthorization
 {
@@ -66,7 +65,7 @@ internal sealed class OperatorClients(
 
 internal sealed class OperatorRequirement : IAuthorizationRequirement;
 
-internal sealed class OperatorHandler(IHostEnvironment environment) : AuthorizationHandler<OperatorRequirement>
+internal sealed class OperatorHandler(IHostEnvironment environment, IOptions<SecurityOptions> security) : AuthorizationHandler<OperatorRequirement>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, OperatorRequirement requirement)
     {
@@ -81,10 +80,7 @@ internal sealed class OperatorHandler(IHostEnvironment environment) : Authorizat
         return Task.CompletedTask;
     }
 
+    // The same switch as for hook calls: a developer who turned anonymous loopback off gets tokens everywhere.
     private bool IsDevelopmentLoopback(HttpContext? http) =>
-        http is not null
-        && environment.IsDevelopment()
-        && !http.Request.Headers.ContainsKey("Authorization")
-        && http.Connection.RemoteIpAddress is { } address
-        && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+        environment.IsDevelopment() && security.Value.AllowAnonymousFromLoopback && AnonymousLoopback.Is(http);
 }

@@ -56,6 +56,23 @@ public sealed class AuditTests : IDisposable
     }
 
     [Fact]
+    public async Task A_refused_call_is_recorded_with_its_status_but_an_unauthenticated_one_is_not()
+    {
+        using var bad = await _app.PostJsonAsync(CdsApp.BesponsaService, """{"hook":"order-sign"}""");
+        _app.RemoteIp = System.Net.IPAddress.Parse("203.0.113.9");
+        using var unauthenticated = await _app.PostJsonAsync(CdsApp.BesponsaService, """{"hook":"order-sign"}""");
+        _app.RemoteIp = System.Net.IPAddress.Loopback;
+        await FeedbackTests.WaitForCardAsync(_app, FirstCard((await HookAsync(_app, WithWarning)).Body).GetProperty("uuid").GetString()!);
+
+        var refused = await _app.Services.GetRequiredService<IAuditStore>().FindHookCallsAsync("(refused)", CancellationToken.None);
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized), (bad.StatusCode, unauthenticated.StatusCode));
+        var call = Assert.Single(refused);
+        Assert.Equal((400, "besponsa-prior-auth"), (call.Status, call.ServiceId));
+        Assert.Empty(call.Cards);
+    }
+
+    [Fact]
     public async Task A_store_outage_neither_fails_nor_holds_up_the_hook_and_the_queue_drains_at_shutdown()
     {
         var path = Path.Combine(Path.GetTempPath(), $"cds-audit-outage-{Guid.NewGuid():N}.db");
