@@ -14,6 +14,7 @@ internal sealed partial class AuditWriter(AuditQueue queue, IAuditStore store, I
 
     private readonly CancellationTokenSource _giveUp = new();
     private Task _loop = Task.CompletedTask;
+    private int _stopping;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -23,6 +24,12 @@ internal sealed partial class AuditWriter(AuditQueue queue, IAuditStore store, I
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Once only: a host may stop a service again while it is being disposed (WebApplicationFactory does).
+        if (Interlocked.Exchange(ref _stopping, 1) == 1)
+        {
+            return;
+        }
+
         queue.Complete();
         _giveUp.CancelAfter(options.Value.DrainTimeout);
 
@@ -31,7 +38,12 @@ internal sealed partial class AuditWriter(AuditQueue queue, IAuditStore store, I
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    public void Dispose() => _giveUp.Dispose();
+    public void Dispose()
+    {
+        // Disposed without a stop (a host that failed to start): nothing will drain, so only release the timer.
+        Interlocked.Exchange(ref _stopping, 1);
+        _giveUp.Dispose();
+    }
 
     private async Task RunAsync(CancellationToken giveUp)
     {
