@@ -36,8 +36,12 @@ internal sealed partial class AuditQueue(IOptions<AuditOptions> options, ILogger
         if (!_channel.Writer.TryWrite(pending))
         {
             Forget(pending);
+            // Counted every time, logged on the first and every thousandth: an outage must not also flood the log.
             var dropped = Interlocked.Increment(ref _dropped);
-            LogDropped(logger, record.HookInstance, dropped, options.Value.QueueCapacity);
+            if (dropped == 1 || dropped % 1000 == 0)
+            {
+                LogDropped(logger, dropped, options.Value.QueueCapacity);
+            }
         }
     }
 
@@ -67,8 +71,8 @@ internal sealed partial class AuditQueue(IOptions<AuditOptions> options, ILogger
         }
     }
 
-    [LoggerMessage(LogLevel.Error, "Audit queue full ({Capacity} records waiting for the store): dropped the record of hook call {HookInstance}; {DroppedTotal} dropped since start")]
-    private static partial void LogDropped(ILogger logger, string hookInstance, long droppedTotal, int capacity);
+    [LoggerMessage(LogLevel.Error, "Audit queue full ({Capacity} records waiting for the store): hook-call records are being dropped, {DroppedTotal} since start")]
+    private static partial void LogDropped(ILogger logger, long droppedTotal, int capacity);
 }
 
 internal sealed class PendingCall(HookCallRecord record)

@@ -56,6 +56,32 @@ public sealed class AuditTests : IDisposable
     }
 
     [Fact]
+    public async Task The_backlog_is_bounded_and_what_it_drops_is_counted_in_the_log_while_the_hook_still_answers()
+    {
+        var logs = new Security.LogCapture();
+        var path = Path.Combine(Path.GetTempPath(), $"cds-audit-full-{Guid.NewGuid():N}.db");
+        using var app = new CdsApp()
+            .With("Storage:Sqlite:Path", path)
+            .With("Storage:Sqlite:CommandTimeoutSeconds", "1")
+            .With("Audit:QueueCapacity", "100")
+            .With("Audit:BatchSize", "1")
+            .WithServices(s => s.AddSingleton<Serilog.Core.ILogEventSink>(logs));
+        await HookAsync(app, WithWarning);
+
+        await using (await SqliteWriteLock.TakeAsync(path))
+        {
+            // One record in the writer's hand, 100 queued, the rest dropped; every call still answered (HookAsync asserts 200).
+            await Task.WhenAll(Enumerable.Range(0, 110).Select(_ => HookAsync(app, WithWarning)));
+        }
+
+        var queue = app.Services.GetRequiredService<CdsService.Audit.AuditQueue>();
+        Assert.InRange(queue.Dropped, 9, 10);
+        var logged = Assert.Single(logs.Events, e => e.MessageTemplate.Text.StartsWith("Audit queue full", StringComparison.Ordinal));
+        Assert.Equal("1", logged.Properties["DroppedTotal"].ToString());
+        File.Delete(path);
+    }
+
+    [Fact]
     public async Task A_refused_call_is_recorded_with_its_status_but_an_unauthenticated_one_is_not()
     {
         using var bad = await _app.PostJsonAsync(CdsApp.BesponsaService, """{"hook":"order-sign"}""");
