@@ -112,8 +112,8 @@ public sealed class ProductionOperatorAndFeedbackTests : IDisposable
         using var answer = JsonDocument.Parse(await hook.Content.ReadAsStringAsync());
         var card = answer.RootElement.GetProperty("cards")[0].GetProperty("uuid").GetString()!;
         var hookInstance = JsonDocument.Parse(Examples.Read("scenarios/05-ph-negative-adult-all-met/request.json")).RootElement.GetProperty("hookInstance").GetString()!;
-        await Task.Delay(200);
 
+        // Posted at once: the card's audit record may still be queued, and the endpoint waits for its commit.
         using var wrongAudience = await PostFeedbackAsync(_service.Token().SignWith(_service.Es384), card);
         using var accepted = await PostFeedbackAsync(_service.Token(path: FeedbackPath).SignWith(_service.Es384), card);
         using var clientToken = await GetAsync($"/operator/hook-calls/{hookInstance}", _service.Token(path: $"/operator/hook-calls/{hookInstance}").SignWith(_service.Es384));
