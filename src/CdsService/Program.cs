@@ -1,8 +1,12 @@
+using CdsService.Audit;
 using CdsService.CdsHooks;
 using CdsService.Hosting;
 using CdsService.Policies;
+using CdsService.Feedback;
+using CdsService.Operator;
 using CdsService.Policies.Terminology;
 using CdsService.Security;
+using CdsService.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -21,6 +25,9 @@ builder.Services.AddPatientRecords();
 // 3 and 4. Drug policies (Besponsa) and the cards and CRD system actions they render to.
 builder.Services.AddPriorAuthPolicies();
 
+// 5. What the service remembers: feedback, audit trail, determinations (SQLite, or PostgreSQL for replicas).
+builder.Services.AddServiceState();
+
 // Liveness and readiness for orchestrators.
 builder.Services.AddHealth();
 
@@ -28,6 +35,7 @@ var app = builder.Build();
 
 // Request logging sits outside the exception handler so it records the status the client really got.
 app.UseRequestLogging();
+app.UseRefusedCallAudit();
 app.UseHardenedTransport();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -37,6 +45,8 @@ app.MapHealth();
 app.MapCdsHooks();
 app.MapPolicyDocuments();
 app.MapValueSets();
+app.MapFeedback();
+app.MapOperator();
 
 app.Run();
 

@@ -41,7 +41,12 @@ internal static class CoverageInformation
             CoverageStatus.NotCovered => "not-covered",
             _ => "indeterminate",
         }));
-        if (coverage.Status != CoverageStatus.NotCovered)
+        if (decision.Determination is not null)
+        {
+            // Approved on the spot: satisfied, with nothing left to document for the PA (q4), and the number (q5).
+            ext.AddExtension("pa-needed", new Code("satisfied"));
+        }
+        else if (coverage.Status != CoverageStatus.NotCovered)
         {
             ext.AddExtension("pa-needed", new Code(coverage.PriorAuthRequired ? "auth-needed" : "no-auth"));
             if (coverage.DocumentationRequired)
@@ -61,6 +66,11 @@ internal static class CoverageInformation
         ext.AddExtension("reason", reason);
         ext.AddExtension("date", new Date(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
         ext.AddExtension("coverage-assertion-id", new FhirString(Guid.NewGuid().ToString("N")));
+        if (decision.Determination is { } determination)
+        {
+            ext.AddExtension("satisfied-pa-id", new FhirString(determination.AuthorizationNumber));
+            ext.AddExtension("expiry-date", new Date(determination.Expiry.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+        }
         return ext;
     }
 }

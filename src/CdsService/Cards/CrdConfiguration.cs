@@ -15,6 +15,9 @@ internal sealed class CrdConfiguration
     public const string RequestExtension = "davinci-crd.configuration";
     public const string CoverageInfo = "coverage-info";
     public const string MaxCards = "max-cards";
+
+    /// <summary>CRD's child of coverage-info: whether the payer may answer with a determination on the spot (false for "what-if" calls, §found-35).</summary>
+    public const string UnsolicitedDeterminations = "unsolicited-determ";
     public const int DefaultMaxCards = 10;
 
     /// <summary>The card types this service returns; each can be switched off by a boolean option of the same code.</summary>
@@ -39,6 +42,7 @@ internal sealed class CrdConfiguration
     public static IReadOnlyList<object> Options =>
     [
         .. CardTypes.Select(t => new ConfigurationOption(t.Code, "boolean", t.Name, t.Description, true)),
+        new ConfigurationOption(UnsolicitedDeterminations, "boolean", "Unsolicited determinations", "Whether a fully documented order may be approved on the spot (pa-needed = satisfied with an authorization number); send false for what-if calls.", true),
         new ConfigurationOption(MaxCards, "integer", "Maximum cards", "The most cards returned in one response, most severe first.", DefaultMaxCards),
     ];
 

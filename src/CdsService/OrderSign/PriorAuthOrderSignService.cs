@@ -1,6 +1,9 @@
+using System.Diagnostics;
+using CdsService.Audit;
 using CdsService.Cards;
 using CdsService.CdsHooks;
 using CdsService.CdsHooks.Wire;
+using CdsService.Determinations;
 using CdsService.PatientRecords;
 using CdsService.Policies;
 using Hl7.Fhir.Model;
@@ -15,6 +18,8 @@ internal sealed class PriorAuthOrderSignService(
     IDrugPolicy policy,
     PatientRecordLoader records,
     CardRenderer renderer,
+    PreemptiveDeterminations determinations,
+    HookCallAudit audit,
     TimeProvider clock) : ICdsService
 {
     public HookDefinition Hook => HookDefinition.OrderSign;
@@ -33,12 +38,15 @@ internal sealed class PriorAuthOrderSignService(
 
     public async Task<CdsResponse> HandleAsync(HookRequest request, CdsCall call, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
+
         // A draft order may name its drug by a Medication in draftOrders, in any prefetched Bundle, or only on the
         // FHIR server; in the last case the record (which reads it) is loaded before the order can be recognised.
         var drafts = request.Context.DraftOrders?.Entry.Select(e => e.Resource).OfType<Resource>().ToList() ?? [];
         var seen = MedicationIndex.From([.. drafts, .. request.Prefetch.Values.OfType<PrefetchValue.Data>().Select(d => d.Resource)]);
         if (!drafts.Any(d => policy.Covers(d, seen) || (policy.NeedsMedication(d, seen) && request.FhirServer is not null)))
         {
+            audit.Record(Description.Id, request, [], CdsResponse.Empty, Stopwatch.GetElapsedTime(started));
             return CdsResponse.Empty;
         }
 
@@ -46,11 +54,23 @@ internal sealed class PriorAuthOrderSignService(
         var orders = drafts.Where(d => policy.Covers(d, record.MedicationIndex)).ToList();
         if (orders.Count == 0)
         {
+            audit.Record(Description.Id, request, [], CdsResponse.Empty, Stopwatch.GetElapsedTime(started));
             return CdsResponse.Empty;
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var decisions = orders.Select(order => policy.Evaluate(order, record, today)).ToList();
-        return renderer.Render(decisions, request, call);
+        IReadOnlyList<PolicyDecision> decisions = [.. orders.Select(order => policy.Evaluate(order, record, today))];
+
+        // A determination is stored before the answer that reports it; if it cannot be, the order gets the ordinary answer.
+        var granted = determinations.Grant(decisions, request);
+        var response = renderer.Render(granted, request, call);
+        if (!ReferenceEquals(granted, decisions) && !await determinations.StoreAsync(granted, response, audit.PatientKey(request), cancellationToken))
+        {
+            granted = decisions;
+            response = renderer.Render(decisions, request, call);
+        }
+
+        audit.Record(Description.Id, request, granted, response, Stopwatch.GetElapsedTime(started));
+        return response;
     }
 }

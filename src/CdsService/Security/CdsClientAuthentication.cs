@@ -18,8 +18,7 @@ internal static class CdsClientAuthentication
     public static IServiceCollection AddCdsClientAuthentication(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
-        services.AddDistributedMemoryCache();
-        services.AddSingleton<ReplayCache>();
+        services.AddReplayStore();
         services.AddSingleton<TrustedClients>();
         services.AddSingleton<CdsJwtEvents>();
         services.AddHttpClient(RemoteJwks.HttpClientName)
@@ -45,7 +44,8 @@ internal static class CdsClientAuthentication
         return services;
     }
 
-    private static void Configure(
+    /// <summary>The CDS Hooks JWT rules for a scheme trusting <paramref name="clients"/>; the operator scheme reuses them.</summary>
+    internal static void Configure(
         JwtBearerOptions jwt,
         TrustedClients clients,
         SecurityOptions security,

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
@@ -58,10 +57,5 @@ internal sealed class TrustedClientHandler(IOptions<SecurityOptions> security, I
     }
 
     private bool IsAnonymousLoopbackCall(HttpContext? http) =>
-        http is not null
-        && environment.IsDevelopment()
-        && security.Value.AllowAnonymousFromLoopback
-        && !http.Request.Headers.ContainsKey("Authorization")
-        && http.Connection.RemoteIpAddress is { } address
-        && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+        environment.IsDevelopment() && security.Value.AllowAnonymousFromLoopback && AnonymousLoopback.Is(http);
 }

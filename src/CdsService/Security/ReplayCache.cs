@@ -1,52 +1,23 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Caching.Distributed;
 
 namespace CdsService.Security;
 
 /// <summary>
-/// Remembers every accepted <c>jti</c>, per issuer, until its token could no longer be accepted anyway. Backed by
-/// <see cref="IDistributedCache"/>: in memory by default, Redis (or any other) when several instances share the load.
+/// Remembers every accepted <c>jti</c>, per issuer, until its token could no longer be accepted anyway, in an
+/// <see cref="IReplayStore"/> with an atomic add-if-absent: this process's memory by default, Redis when several
+/// replicas share the load (see <see cref="ReplayStores"/>).
 /// </summary>
-internal sealed class ReplayCache(IDistributedCache cache, TimeProvider clock)
+internal sealed class ReplayCache(IReplayStore store, TimeProvider clock)
 {
-    private static readonly byte[] Seen = [1];
     private static readonly TimeSpan MinimumRetention = TimeSpan.FromSeconds(1);
-
-    // IDistributedCache has no "add if absent": this closes the race between two copies of a token arriving at
-    // once on this instance. Across instances a narrow window remains unless the cache offers an atomic add.
-    private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
 
     /// <summary>Records the <c>jti</c>; false when it was already used.</summary>
     /// <param name="acceptableUntil">When the token stops being accepted (its <c>exp</c> plus the clock skew).</param>
-    public async Task<bool> TryClaimAsync(string issuer, string jti, DateTimeOffset acceptableUntil, CancellationToken cancellationToken)
+    public Task<bool> TryClaimAsync(string issuer, string jti, DateTimeOffset acceptableUntil, CancellationToken cancellationToken)
     {
-        var key = KeyOf(issuer, jti);
-        if (!_inFlight.TryAdd(key, 0))
-        {
-            return false;
-        }
-
-        try
-        {
-            if (await cache.GetAsync(key, cancellationToken) is not null)
-            {
-                return false;
-            }
-
-            var retention = acceptableUntil - clock.GetUtcNow();
-            await cache.SetAsync(
-                key,
-                Seen,
-                new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = retention > MinimumRetention ? retention : MinimumRetention },
-                cancellationToken);
-            return true;
-        }
-        finally
-        {
-            _inFlight.TryRemove(key, out _);
-        }
+        var retention = acceptableUntil - clock.GetUtcNow();
+        return store.TryAddAsync(KeyOf(issuer, jti), retention > MinimumRetention ? retention : MinimumRetention, cancellationToken);
     }
 
     // Hashed: bounded key length whatever the client sends, and no client data in a shared cache's key space.

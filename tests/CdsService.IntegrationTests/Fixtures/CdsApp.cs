@@ -45,9 +45,14 @@ public sealed class CdsApp(string environment = "Development") : WebApplicationF
         return this;
     }
 
+    /// <summary>This instance's own SQLite state store (unless a test names another store), deleted with it.</summary>
+    public string StatePath { get; } = Path.Combine(Path.GetTempPath(), $"cds-test-state-{Guid.NewGuid():N}.db");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
+        builder.UseSetting("Storage:Sqlite:Path", StatePath);
+        builder.UseSetting("Audit:PatientKeySecret", "test-only-patient-key-secret-0123456789abcdef");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -71,6 +76,18 @@ public sealed class CdsApp(string environment = "Development") : WebApplicationF
         using var content = new StringContent(json, Encoding.UTF8);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         return await CreateClient().PostAsync(new Uri(path, UriKind.Relative), content);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            foreach (var file in new[] { StatePath, StatePath + "-wal", StatePath + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

@@ -1,5 +1,6 @@
 using CdsService.Hosting;
 using CdsService.Security;
+using CdsService.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,7 @@ internal static class StartupCheck
         builder.Services.AddPatientRecords();
         builder.Services.AddPriorAuthPolicies();
         builder.Services.AddHealth();
+        builder.Services.AddServiceState();
         using var app = builder.Build();
         try
         {

@@ -83,6 +83,7 @@ public sealed class StartupValidationTests
         ["Cds:PublicBaseUrl"] = "https://cds.example.org",
         ["CdsClients:0:Issuer"] = "https://ehr.example.org",
         ["CdsClients:0:Jwks"] = TestKey.Jwks(key),
+        ["Audit:PatientKeySecret"] = "test-only-patient-key-secret-0123456789abcdef",
     };
 
     private static CdsApp ValidProduction(TestKey key) => new CdsApp("Production")

@@ -1,0 +1,48 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace CdsService.Storage;
+
+/// <summary>
+/// The embedded default: one SQLite file in WAL mode (readers never wait for the writer), synchronous FULL so that a
+/// committed write survives a power cut. Only one service process may use a file; replicas need PostgreSQL.
+/// </summary>
+internal sealed class SqliteStateStore : SqlStateStore
+{
+    private readonly string _connectionString;
+
+    public SqliteStateStore(string path, int commandTimeoutSeconds)
+    {
+        Path = path;
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = commandTimeoutSeconds,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    protected override string BinaryType => "BLOB";
+
+    protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}
