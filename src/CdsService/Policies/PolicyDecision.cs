@@ -62,5 +62,8 @@ internal sealed record PolicyDecision(
     CoverageAssessment Coverage,
     string? CoverageReference)
 {
+    /// <summary>Set when the payer granted the authorization on the spot; null otherwise.</summary>
+    public PreemptiveDetermination? Determination { get; init; }
+
     public CriterionResult this[string id] => Criteria.First(c => c.Id == id);
 }
