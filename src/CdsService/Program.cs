@@ -1,5 +1,6 @@
 using CdsService.CdsHooks;
 using CdsService.Hosting;
+using CdsService.Pages;
 using CdsService.Policies;
 using CdsService.Security;
 
@@ -20,6 +21,9 @@ builder.Services.AddPatientRecords();
 // 3 and 4. Drug policies (Besponsa) and the cards and CRD system actions they render to.
 builder.Services.AddPriorAuthPolicies();
 
+// Pages for people: the policy text, the questionnaire preview, the attestation form.
+builder.Services.AddPages();
+
 // Liveness and readiness for orchestrators.
 builder.Services.AddHealth();
 
@@ -35,6 +39,7 @@ app.UseCdsSecurity();
 app.MapHealth();
 app.MapCdsHooks();
 app.MapPolicyDocuments();
+app.MapPages();
 
 app.Run();
 
