@@ -4,8 +4,9 @@ namespace CdsService.Cards;
 internal static class CardContract
 {
     /// <summary>
-    /// Card extension key holding the criteria a card concerns, as an array of <c>{"id", "status"}</c>
-    /// (status: met | not-met | unknown | not-applicable).
+    /// Card extension key holding the criteria a card concerns, as an array of <c>{"id", "status", "evidence"}</c>
+    /// (status: met | not-met | unknown | not-applicable; evidence: the FHIR references, <c>Type/id</c>, the status
+    /// rests on, omitted when there are none).
     /// </summary>
     public const string CriteriaExtensionKey = "com.priorauth.criteria";
 
@@ -24,7 +25,7 @@ internal static class CardContract
 }
 
 /// <summary>One entry of <see cref="CardContract.CriteriaExtensionKey"/>.</summary>
-internal sealed record CriterionStatusEntry(string Id, string Status);
+internal sealed record CriterionStatusEntry(string Id, string Status, IReadOnlyList<string>? Evidence = null);
 
 /// <summary>The value of <see cref="CardContract.ApprovalExtensionKey"/>.</summary>
 internal sealed record ApprovalEntry(string Kind, int Months);

@@ -67,7 +67,7 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
         var extension = new Dictionary<string, object>();
         if (criteria.Count > 0)
         {
-            extension[CardContract.CriteriaExtensionKey] = criteria.Select(c => new CriterionStatusEntry(c.Id, CriterionResult.Literal(c.Status))).ToList();
+            extension[CardContract.CriteriaExtensionKey] = criteria.Select(c => new CriterionStatusEntry(c.Id, CriterionResult.Literal(c.Status), c.References.Count > 0 ? c.References : null)).ToList();
         }
 
         if (finding.Kind == FindingKind.Summary)

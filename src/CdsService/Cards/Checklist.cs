@@ -23,7 +23,7 @@ internal static class Checklist
                 .Append(status).Append(". ").Append(Escape(Sentence(c.Explanation)));
             if (c.Evidence.Count > 0)
             {
-                markdown.Append(" _Evidence: ").Append(Escape(string.Join(", ", c.Evidence.Distinct()))).Append('_');
+                markdown.Append(" _Evidence: ").Append(Escape(string.Join("; ", c.Evidence.Select(e => e.Description).Distinct()))).Append('_');
             }
 
             markdown.Append('\n');

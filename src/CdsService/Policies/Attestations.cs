@@ -16,6 +16,9 @@ internal sealed class Attestations
     /// <summary>The response the answers come from, as <c>QuestionnaireResponse/id</c>.</summary>
     public string? Reference => _response is null ? null : $"QuestionnaireResponse/{_response.Id}";
 
+    /// <summary>When the prescriber signed the answers.</summary>
+    public DateTimeOffset? Authored => Fhir.FhirDates.Parse(_response?.Authored);
+
     public static Attestations From(PatientRecord record, string canonical)
     {
         var response = record.QuestionnaireResponses

@@ -35,19 +35,23 @@ internal enum GuidanceTopic
 }
 
 /// <summary>
-/// One policy criterion, evaluated. <see cref="Id"/> is part of the public card contract. Evidence holds the
-/// FHIR references (<c>Type/id</c>) the status rests on; <see cref="Explanation"/> says in words what was found.
+/// One policy criterion, evaluated. <see cref="Id"/> is part of the public card contract. Evidence describes, for a
+/// person, each chart fact or attestation the status rests on, with its FHIR references (<c>Type/id</c>);
+/// <see cref="Explanation"/> says in words what was concluded.
 /// </summary>
 internal sealed record CriterionResult(
     string Id,
     string Title,
     CriterionStatus Status,
     string Explanation,
-    IReadOnlyList<string> Evidence,
+    IReadOnlyList<EvidenceItem> Evidence,
     EvidenceKind Kind = EvidenceKind.ClinicalRecord,
     Consequence WhenNotMet = Consequence.Requirement,
     GuidanceTopic Topic = GuidanceTopic.CoverageInformation)
 {
+    /// <summary>Every FHIR reference the evidence summarises, each once, in order.</summary>
+    public IReadOnlyList<string> References => [.. Evidence.SelectMany(e => e.References).Distinct()];
+
     public static string Literal(CriterionStatus status) => status switch
     {
         CriterionStatus.Met => "met",

@@ -31,7 +31,7 @@ internal static class DecisionFactory
         return DecisionBuilder.Build(Policy, Order(), RequestKind.Initial, 3, criteria, [], record);
     }
 
-    public static CriterionResult Met(string id) => new(id, id, CriterionStatus.Met, "documented", ["Patient/p1"]);
+    public static CriterionResult Met(string id) => new(id, id, CriterionStatus.Met, "documented", [new EvidenceItem("Patient aged 46 on the order date", ["Patient/p1"])]);
 
     public static CriterionResult HardStop(string id) =>
         new(id, id, CriterionStatus.NotMet, "outside the label", [], WhenNotMet: Consequence.HardStop, Topic: GuidanceTopic.Contraindication);

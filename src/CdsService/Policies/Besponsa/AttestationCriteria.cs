@@ -27,8 +27,8 @@ internal static class AttestationCriteria
     private static CriterionResult Attested(Evidence evidence, string id, string item, string title, string met, string notMet) =>
         evidence.Attestations.Boolean(item) switch
         {
-            true => new(id, title, CriterionStatus.Met, met, [evidence.Attestations.Reference!], EvidenceKind.Attestation),
-            false => new(id, title, CriterionStatus.NotMet, notMet, [evidence.Attestations.Reference!], EvidenceKind.Attestation),
+            true => new(id, title, CriterionStatus.Met, met, [evidence.Attested($"{title}: yes")], EvidenceKind.Attestation),
+            false => new(id, title, CriterionStatus.NotMet, notMet, [evidence.Attested($"{title}: no")], EvidenceKind.Attestation),
             null => new(id, title, CriterionStatus.Unknown, "Prescriber attestation not yet given", [], EvidenceKind.Attestation),
         };
 }

@@ -17,10 +17,10 @@ internal static class DiagnosisCriteria
     public static CriterionResult BCellPrecursorAll(Evidence evidence)
     {
         var all = evidence.AllDiagnoses;
-        var refs = all.Select(Evidence.Ref).ToArray();
+        EvidenceItem[] refs = [.. all.Select(Describe.Condition)];
         if (all.FirstOrDefault(c => BesponsaValueSets.BCellAll.ContainsAny(c.Code) || HasBLineageMorphology(c)) is { } bAll)
         {
-            return new(BAllId, BAllTitle, CriterionStatus.Met, "B-cell precursor ALL is documented", [Evidence.Ref(bAll)]);
+            return new(BAllId, BAllTitle, CriterionStatus.Met, "B-cell precursor ALL is documented", [Describe.Condition(bAll)]);
         }
 
         var attested = evidence.Attestations.Boolean(Items.BPrecursor);
@@ -29,9 +29,9 @@ internal static class DiagnosisCriteria
             return attested switch
             {
                 true => new(BAllId, BAllTitle, CriterionStatus.Met, "ALL is documented and the prescriber attests B-cell precursor lineage",
-                    [.. refs, evidence.Attestations.Reference!]),
+                    [.. refs, evidence.Attested("B-cell precursor lineage: yes")]),
                 false => new(BAllId, BAllTitle, CriterionStatus.NotMet, "the ALL is not of B-cell precursor lineage",
-                    [.. refs, evidence.Attestations.Reference!], WhenNotMet: Consequence.HardStop),
+                    [.. refs, evidence.Attested("B-cell precursor lineage: no")], WhenNotMet: Consequence.HardStop),
                 null => new(BAllId, BAllTitle, CriterionStatus.Unknown, "ALL is documented but its B-cell precursor lineage is not", refs),
             };
         }
@@ -46,7 +46,7 @@ internal static class DiagnosisCriteria
 
         return new(BAllId, BAllTitle, CriterionStatus.NotMet,
             "the recorded blood cancer is not ALL; Besponsa is indicated only for B-cell precursor ALL",
-            [.. other.Select(Evidence.Ref)], WhenNotMet: Consequence.HardStop);
+            [.. other.Select(Describe.Condition)], WhenNotMet: Consequence.HardStop);
     }
 
     public static CriterionResult RelapsedOrRefractory(Evidence evidence)
@@ -60,7 +60,7 @@ internal static class DiagnosisCriteria
         var relapsed = all.Where(c => BesponsaValueSets.AllInRelapse.ContainsAny(c.Code) || BesponsaValueSets.RelapseClinicalStatus.ContainsAny(c.ClinicalStatus)).ToList();
         if (relapsed.Count > 0)
         {
-            return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Met, "Relapsed ALL is documented", [.. relapsed.Select(Evidence.Ref)]);
+            return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Met, "Relapsed ALL is documented", [.. relapsed.Select(Describe.Condition)]);
         }
 
         var notInRemission = all.Where(c => BesponsaValueSets.AllNotInRemission.ContainsAny(c.Code)).ToList();
@@ -69,14 +69,14 @@ internal static class DiagnosisCriteria
         {
             return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Met,
                 "Refractory ALL: not in remission after prior chemotherapy",
-                [.. notInRemission.Select(Evidence.Ref), .. induction.Select(m => m.Reference)]);
+                [.. notInRemission.Select(Describe.Condition), .. Describe.Medications(induction)]);
         }
 
         if (notInRemission.Count > 0)
         {
             return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Unknown,
                 "ALL not in remission, but no prior induction therapy is recorded to show it is refractory",
-                [.. notInRemission.Select(Evidence.Ref)]);
+                [.. notInRemission.Select(Describe.Condition)]);
         }
 
         var inRemission = all.Where(c => BesponsaValueSets.AllInRemission.ContainsAny(c.Code)).ToList();
@@ -84,21 +84,21 @@ internal static class DiagnosisCriteria
         {
             return new(RelapsedRefractoryId, RrTitle, CriterionStatus.NotMet,
                 "ALL is recorded as in remission; Besponsa is for relapsed or refractory disease",
-                [.. inRemission.Select(Evidence.Ref)]);
+                [.. inRemission.Select(Describe.Condition)]);
         }
 
         return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Unknown,
-            "ALL is documented without its relapse or remission status", [.. all.Select(Evidence.Ref)]);
+            "ALL is documented without its relapse or remission status", [.. all.Select(Describe.Condition)]);
     }
 
     public static CriterionResult Cd22Positive(Evidence evidence)
     {
         // No LOINC code for CD22 expression exists (terminology.md §6), so the policy asks the prescriber.
-        var reference = evidence.Attestations.Reference;
         return evidence.Attestations.Boolean(Items.Cd22Positive) switch
         {
-            true => new(Cd22Id, Cd22Title, CriterionStatus.Met, "Prescriber documents CD22-positive blasts", [reference!], EvidenceKind.Attestation),
-            false => new(Cd22Id, Cd22Title, CriterionStatus.NotMet, "the leukemia is not CD22-positive", [reference!],
+            true => new(Cd22Id, Cd22Title, CriterionStatus.Met, "Prescriber documents CD22-positive blasts",
+                [evidence.Attested("CD22-positive: yes")], EvidenceKind.Attestation),
+            false => new(Cd22Id, Cd22Title, CriterionStatus.NotMet, "the leukemia is not CD22-positive", [evidence.Attested("CD22-positive: no")],
                 EvidenceKind.Attestation, Consequence.HardStop),
             null => new(Cd22Id, Cd22Title, CriterionStatus.Unknown, "CD22 expression (5% or more of blasts) is not documented", [],
                 EvidenceKind.Attestation),

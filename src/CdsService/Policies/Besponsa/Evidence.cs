@@ -23,7 +23,10 @@ internal sealed class Evidence(PatientRecord record, Attestations attestations, 
     public IEnumerable<Observation> Results(Terminology.CodeSet codes) =>
         Record.Observations.Where(o => o.Status is not (ObservationStatus.EnteredInError or ObservationStatus.Cancelled) && codes.ContainsAny(o.Code));
 
-    public static string Ref(Resource resource) => $"{resource.TypeName}/{resource.Id}";
+    public static string Ref(Resource resource) => Describe.Ref(resource);
+
+    /// <summary>The prescriber's questionnaire as evidence, saying which answer it contributes.</summary>
+    public EvidenceItem Attested(string what) => Describe.Attestation(Attestations, what);
 
     private static bool IsAsserted(Condition condition) =>
         !condition.VerificationStatus.HasCode(Terminology.CodeSystems.ConditionVerification, "refuted", "entered-in-error");

@@ -37,12 +37,18 @@ internal static class PhTkiCriterion
                     "Philadelphia chromosome (BCR-ABL1) status is not documented for this adult", []);
         }
 
-        var tkis = evidence.History(BesponsaValueSets.TyrosineKinaseInhibitors).Select(m => m.Reference).ToList();
-        var chemo = evidence.History(BesponsaValueSets.AllChemotherapy).Select(m => m.Reference).ToList();
-        var reference = evidence.Attestations.Reference;
-        var tkiOk = tkis.Count > 0 || evidence.Attestations.Boolean(Items.TkiFailed) == true;
-        var chemoOk = chemo.Count > 0 || evidence.Attestations.Boolean(Items.ChemotherapyFailed) == true;
-        IReadOnlyList<string> refs = [.. phRefs, .. tkis, .. chemo, .. (reference is null || (tkis.Count > 0 && chemo.Count > 0) ? [] : new[] { reference })];
+        var tkis = evidence.History(BesponsaValueSets.TyrosineKinaseInhibitors).ToList();
+        var chemo = evidence.History(BesponsaValueSets.AllChemotherapy).ToList();
+        var tkiAttested = evidence.Attestations.Boolean(Items.TkiFailed);
+        var chemoAttested = evidence.Attestations.Boolean(Items.ChemotherapyFailed);
+        var tkiOk = tkis.Count > 0 || tkiAttested == true;
+        var chemoOk = chemo.Count > 0 || chemoAttested == true;
+        List<EvidenceItem> refs = [.. phRefs, .. Describe.Medications(tkis), .. Describe.Medications(chemo)];
+        if (evidence.Attestations.Reference is not null && (tkis.Count == 0 || chemo.Count == 0))
+        {
+            refs.Add(evidence.Attested($"failed a TKI: {YesNo(tkiAttested)}; failed standard chemotherapy: {YesNo(chemoAttested)}"));
+        }
+
         return (tkiOk, chemoOk) switch
         {
             (true, true) => new(Id, Title, CriterionStatus.Met, "Ph+ adult with prior TKI and standard chemotherapy", refs),
@@ -53,10 +59,10 @@ internal static class PhTkiCriterion
     }
 
     /// <summary>Ph status from BCR-ABL1 results, ICD-O-3 9812/3 morphology, or the prescriber's answer.</summary>
-    public static (bool? Positive, IReadOnlyList<string> Evidence) PhStatus(Evidence evidence)
+    public static (bool? Positive, IReadOnlyList<EvidenceItem> Evidence) PhStatus(Evidence evidence)
     {
-        var positive = new List<string>();
-        var negative = new List<string>();
+        var positive = new List<EvidenceItem>();
+        var negative = new List<EvidenceItem>();
         foreach (var obs in evidence.Results(BesponsaValueSets.BcrAbl1Qualitative))
         {
             Classify(obs, QualitativeResult(obs), positive, negative);
@@ -75,7 +81,7 @@ internal static class PhTkiCriterion
 
         positive.AddRange(evidence.AllDiagnoses
             .Where(c => c.Extension.Any(e => e.Value is CodeableConcept cc && BesponsaValueSets.PhPositiveMorphology.ContainsAny(cc)))
-            .Select(Evidence.Ref));
+            .Select(Describe.Condition));
 
         // Ph status is a property of the disease: any positive result settles it.
         if (positive.Count > 0)
@@ -85,21 +91,21 @@ internal static class PhTkiCriterion
 
         if (evidence.Attestations.Boolean(Items.PhPositive) is { } attested)
         {
-            return (attested, [evidence.Attestations.Reference!]);
+            return (attested, [evidence.Attested($"Philadelphia chromosome-positive: {YesNo(attested)}")]);
         }
 
         return negative.Count > 0 ? (false, negative) : (null, []);
     }
 
-    private static void Classify(Observation obs, bool? result, List<string> positive, List<string> negative)
+    private static void Classify(Observation obs, bool? result, List<EvidenceItem> positive, List<EvidenceItem> negative)
     {
         if (result == true)
         {
-            positive.Add(Evidence.Ref(obs));
+            positive.Add(Describe.Observation(obs));
         }
         else if (result == false)
         {
-            negative.Add(Evidence.Ref(obs));
+            negative.Add(Describe.Observation(obs));
         }
     }
 
@@ -118,9 +124,11 @@ internal static class PhTkiCriterion
         obs.Component.Any(c => BesponsaValueSets.GeneStudied.ContainsAny(c.Code)
             && c.Value is CodeableConcept gene && BesponsaValueSets.BcrAbl1Genes.ContainsAny(gene));
 
-    private static CriterionResult NotApplicable(string why, IReadOnlyList<string> refs) =>
+    private static string YesNo(bool? answer) => answer switch { true => "yes", false => "no", null => "not answered" };
+
+    private static CriterionResult NotApplicable(string why, IReadOnlyList<EvidenceItem> refs) =>
         new(Id, Title, CriterionStatus.NotApplicable, why, refs);
 
-    private static CriterionResult Unmet(string why, IReadOnlyList<string> refs) =>
+    private static CriterionResult Unmet(string why, IReadOnlyList<EvidenceItem> refs) =>
         new(Id, Title, CriterionStatus.NotMet, why, refs, Topic: GuidanceTopic.TherapyAlternativesRequired);
 }

@@ -30,19 +30,19 @@ internal static class RenewalCriteria
         {
             if (BesponsaValueSets.Progression.ContainsAny(status))
             {
-                return Progressed("disease has progressed on treatment", [Evidence.Ref(latest)]);
+                return Progressed("disease has progressed on treatment", [Describe.Observation(latest)]);
             }
 
             if (BesponsaValueSets.NoProgression.ContainsAny(status))
             {
-                return new(ProgressionId, ProgressionTitle, CriterionStatus.Met, "Latest disease status shows no progression", [Evidence.Ref(latest)]);
+                return new(ProgressionId, ProgressionTitle, CriterionStatus.Met, "Latest disease status shows no progression", [Describe.Observation(latest)]);
             }
         }
 
         return evidence.Attestations.Boolean(Items.DiseaseProgression) switch
         {
-            true => Progressed("prescriber reports disease progression", [evidence.Attestations.Reference!]),
-            false => new(ProgressionId, ProgressionTitle, CriterionStatus.Met, "Prescriber reports no disease progression", [evidence.Attestations.Reference!]),
+            true => Progressed("prescriber reports disease progression", [evidence.Attested("disease progression: yes")]),
+            false => new(ProgressionId, ProgressionTitle, CriterionStatus.Met, "Prescriber reports no disease progression", [evidence.Attested("disease progression: no")]),
             null => new(ProgressionId, ProgressionTitle, CriterionStatus.Unknown, "No current disease status is documented", []),
         };
     }
@@ -57,7 +57,7 @@ internal static class RenewalCriteria
         var vod = evidence.AssertedConditions.Where(c => BesponsaValueSets.HepaticVod.ContainsAny(c.Code)).ToList();
         if (vod.Count > 0)
         {
-            return HardStop("hepatic VOD is recorded; Besponsa must be permanently discontinued", [.. vod.Select(Evidence.Ref)]);
+            return HardStop("hepatic VOD is recorded; Besponsa must be permanently discontinued", [.. vod.Select(Describe.Condition)]);
         }
 
         var stopped = evidence.History(BesponsaValueSets.Besponsa)
@@ -65,20 +65,20 @@ internal static class RenewalCriteria
             .ToList();
         if (stopped.Count > 0)
         {
-            return HardStop("Besponsa was stopped for an adverse reaction", [.. stopped.Select(m => m.Reference)]);
+            return HardStop("Besponsa was stopped for an adverse reaction", [.. Describe.Medications(stopped)]);
         }
 
         return evidence.Attestations.Boolean(Items.UnacceptableToxicity) switch
         {
-            true => HardStop("prescriber reports unacceptable toxicity", [evidence.Attestations.Reference!]),
-            false => new(ToxicityId, ToxicityTitle, CriterionStatus.Met, "Prescriber reports no unacceptable toxicity", [evidence.Attestations.Reference!]),
+            true => HardStop("prescriber reports unacceptable toxicity", [evidence.Attested("unacceptable toxicity: yes")]),
+            false => new(ToxicityId, ToxicityTitle, CriterionStatus.Met, "Prescriber reports no unacceptable toxicity", [evidence.Attested("unacceptable toxicity: no")]),
             null => new(ToxicityId, ToxicityTitle, CriterionStatus.Unknown, "Absence of unacceptable toxicity is not documented", [], EvidenceKind.Attestation),
         };
     }
 
-    private static CriterionResult Progressed(string why, IReadOnlyList<string> refs) =>
+    private static CriterionResult Progressed(string why, IReadOnlyList<EvidenceItem> refs) =>
         new(ProgressionId, ProgressionTitle, CriterionStatus.NotMet, why, refs, WhenNotMet: Consequence.HardStop);
 
-    private static CriterionResult HardStop(string why, IReadOnlyList<string> refs) =>
+    private static CriterionResult HardStop(string why, IReadOnlyList<EvidenceItem> refs) =>
         new(ToxicityId, ToxicityTitle, CriterionStatus.NotMet, why, refs, WhenNotMet: Consequence.HardStop, Topic: GuidanceTopic.Contraindication);
 }

@@ -32,7 +32,7 @@ public sealed class AgeCriterionTests
 
         Assert.Equal(Consequence.HardStop, result.WhenNotMet);
         Assert.Equal(GuidanceTopic.Contraindication, result.Topic);
-        Assert.Equal(["Patient/p1"], result.Evidence);
+        Assert.Equal(["Patient/p1"], result.References);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class AgeCriterionTests
         var result = AgeCriterion.Evaluate(new TestRecord().Condition(Concepts.BCellAll).Evidence());
 
         Assert.Equal(CriterionStatus.Unknown, result.Status);
-        Assert.Empty(result.Evidence);
+        Assert.Empty(result.References);
     }
 
     [Theory]

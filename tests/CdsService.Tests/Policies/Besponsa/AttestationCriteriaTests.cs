@@ -28,7 +28,7 @@ public sealed class AttestationCriteriaTests
         Assert.Equal(item, result.Id);
         Assert.Equal(expected, CriterionResult.Literal(result.Status));
         Assert.Equal(EvidenceKind.Attestation, result.Kind);
-        Assert.Equal(answer is null ? [] : ["QuestionnaireResponse/qr-1"], result.Evidence);
+        Assert.Equal(answer is null ? [] : ["QuestionnaireResponse/qr-1"], result.References);
     }
 
     [Fact]

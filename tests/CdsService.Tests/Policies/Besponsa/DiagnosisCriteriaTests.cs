@@ -14,7 +14,7 @@ public sealed class DiagnosisCriteriaTests
         var result = DiagnosisCriteria.BCellPrecursorAll(new TestRecord().Condition(BCellAll).Evidence());
 
         Assert.Equal(CriterionStatus.Met, result.Status);
-        Assert.Equal(["Condition/cond-1"], result.Evidence);
+        Assert.Equal(["Condition/cond-1"], result.References);
     }
 
     [Theory]
@@ -109,7 +109,7 @@ public sealed class DiagnosisCriteriaTests
         var result = DiagnosisCriteria.RelapsedOrRefractory(evidence);
 
         Assert.Equal(CriterionStatus.Met, result.Status);
-        Assert.Contains("MedicationRequest/mr-induction", result.Evidence);
+        Assert.Contains("MedicationRequest/mr-induction", result.References);
     }
 
     [Fact]

@@ -114,7 +114,7 @@ public sealed class PhTkiCriterionTests
         var result = PhTkiCriterion.Evaluate(evidence, RequestKind.Initial);
 
         Assert.Equal(CriterionStatus.Met, result.Status);
-        Assert.Contains("QuestionnaireResponse/qr-1", result.Evidence);
+        Assert.Contains("QuestionnaireResponse/qr-1", result.References);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class RenewalCriteriaTests
 
         Assert.Equal(CriterionStatus.NotMet, result.Status);
         Assert.Equal(Consequence.HardStop, result.WhenNotMet);
-        Assert.Equal(["Observation/obs-1"], result.Evidence);
+        Assert.Equal(["Observation/obs-1"], result.References);
     }
 
     [Theory]
