@@ -52,7 +52,7 @@ public sealed class CardRendererTests
     {
         var response = _renderer.Render([Decide([Unknown("lft", EvidenceKind.Attestation)])], Request(), Call);
 
-        var link = response.Cards.SelectMany(c => c.Links ?? []).Single(l => l.Url.Contains("Questionnaire", StringComparison.Ordinal));
+        var link = response.Cards.SelectMany(c => c.Links ?? []).Where(l => l.Url.Contains("Questionnaire", StringComparison.Ordinal)).DistinctBy(l => l.Url).Single();
         Assert.Equal("https://cds.example.org/fhir/Questionnaire/testdrug-pa", link.Url);
         Assert.Equal("absolute", link.Type);
         Assert.Null(link.AppContext);
