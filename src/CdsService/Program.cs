@@ -1,3 +1,4 @@
+using CdsService.Attestation;
 using CdsService.CdsHooks;
 using CdsService.Hosting;
 using CdsService.Pages;
@@ -23,6 +24,7 @@ builder.Services.AddPriorAuthPolicies();
 
 // Pages for people: the policy text, the questionnaire preview, the attestation form.
 builder.Services.AddPages();
+builder.Services.AddAttestationForms();
 
 // Liveness and readiness for orchestrators.
 builder.Services.AddHealth();
@@ -40,6 +42,7 @@ app.MapHealth();
 app.MapCdsHooks();
 app.MapPolicyDocuments();
 app.MapPages();
+app.MapAttestationForms();
 
 app.Run();
 

@@ -1,3 +1,4 @@
+using CdsService.Attestation;
 using CdsService.Cards;
 using CdsService.CdsHooks;
 using CdsService.CdsHooks.Wire;
@@ -14,6 +15,7 @@ internal sealed class PriorAuthOrderSignService(
     IDrugPolicy policy,
     PatientRecordLoader records,
     CardRenderer renderer,
+    FormLinks forms,
     TimeProvider clock) : ICdsService
 {
     public HookDefinition Hook => HookDefinition.OrderSign;
@@ -44,6 +46,19 @@ internal sealed class PriorAuthOrderSignService(
         var record = await records.LoadAsync(request, policy.Sections, cancellationToken);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var decisions = orders.Select(order => policy.Evaluate(order!, record, today)).ToList();
-        return renderer.Render(decisions, request, call);
+
+        // An order that still needs documentation or attestation gets a form link (its state stored, not in the link).
+        var links = new Dictionary<PolicyDecision, Uri>(ReferenceEqualityComparer.Instance);
+        foreach (var decision in decisions.Where(NeedsForm))
+        {
+            links[decision] = await forms.CreateAsync(decision, request, call, OrderName.Of(decision), cancellationToken);
+        }
+
+        return renderer.Render(decisions, request, call, d => links.GetValueOrDefault(d));
     }
+
+    private static bool NeedsForm(PolicyDecision decision) =>
+        decision.Determination is null
+        && decision.Coverage.Status != CoverageStatus.NotCovered
+        && decision.Criteria.Any(c => c.Status == CriterionStatus.Unknown);
 }
