@@ -6,6 +6,8 @@
 //   binds 127.0.0.1; base URL http://127.0.0.1:<port>/fhir/R4 (port 8090 by default)
 //   CORS origins: --cors, else FHIR_SANDBOX_CORS_ORIGINS (comma-separated), else http://localhost:8080 (a locally
 //   built CDS Hooks Sandbox: webpack-dev-server's default origin). Exact origins only; "*" is refused.
+//   Key registry for the Da Vinci CRD Request Generator: POST /public (its {"pem": <public JWK>, "id": <kid>}, one new
+//   RSA key per page load) and GET /public, a JWK Set of every key posted, which the CDS service trusts as a JwksUri.
 import http from 'node:http';
 
 // @medplum/core touches the global WebSocket at load time; Node 20 has none (22+ does). No socket is ever opened.
@@ -30,6 +32,7 @@ const base = '/fhir/R4';
 const router = new FhirRouter();
 const repo = new MemoryRepository();
 const started = new Date().toISOString();
+const publicKeys = new Map();
 
 // A real CapabilityStatement (FHIR R4 §capabilitystatement): what clients such as the Sandbox read before searching.
 function capabilityStatement() {
@@ -91,6 +94,25 @@ http.createServer(async (req, res) => {
 
   let body = '';
   for await (const chunk of req) body += chunk;
+  if (url.pathname === '/public' || url.pathname === '/public/') {
+    let keyStatus = 200;
+    let keyBody = { keys: [...publicKeys.values()] };
+    if (req.method === 'POST') {
+      try {
+        const { pem, id } = JSON.parse(body);
+        if (typeof id !== 'string' || pem?.kty !== 'RSA' || typeof pem.n !== 'string' || pem.d !== undefined) throw new Error('bad key');
+        publicKeys.set(id, { kty: 'RSA', n: pem.n, e: pem.e, kid: id, alg: 'RS256', use: 'sig' });
+        [keyStatus, keyBody] = [201, { id }];
+      } catch {
+        [keyStatus, keyBody] = [400, { error: 'expected {"pem": <public RSA JWK>, "id": <kid>}' }];
+      }
+    }
+    res.writeHead(keyStatus, { ...cors, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify(keyBody));
+    console.log(`${req.method} ${url.pathname} -> ${keyStatus} (${publicKeys.size} keys)`);
+    return;
+  }
+
   let status = 500;
   let payload;
   try {

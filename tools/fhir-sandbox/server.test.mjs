@@ -43,3 +43,19 @@ test('POST _search with a form body is the GET search', async () => {
   assert.equal(bundle.entry.length, 1);
   assert.equal(search.headers.get('access-control-allow-origin'), 'http://localhost:8080');
 });
+
+test('the key registry turns posted public keys into a JWK Set', async () => {
+  const { publicKey } = await crypto.subtle.generateKey(
+    { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify']);
+  const jwk = await crypto.subtle.exportKey('jwk', publicKey);
+  const posted = await fetch(`http://127.0.0.1:${port}/public/`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ pem: { kty: jwk.kty, n: jwk.n, e: jwk.e }, id: 'kid-1' }),
+  });
+  assert.equal(posted.status, 201);
+  const set = await (await fetch(`http://127.0.0.1:${port}/public`)).json();
+  assert.deepEqual(set.keys.map((k) => [k.kid, k.alg, k.n]), [['kid-1', 'RS256', jwk.n]]);
+  const privateKeyRefused = await fetch(`http://127.0.0.1:${port}/public`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ pem: { ...jwk, d: 'secret' }, id: 'kid-2' }),
+  });
+  assert.equal(privateKeyRefused.status, 400);
+});
