@@ -61,7 +61,7 @@ internal static class DecisionBuilder
         {
             findings.Add(new Finding(
                 FindingKind.RecordIncomplete,
-                "Part of the patient's record could not be read from the EHR",
+                "The patient's record could not be fully read from the EHR",
                 $"Could not be retrieved: {string.Join(", ", record.Unavailable.Order())}. Criteria that depend on them show as needing documentation until the order is signed again with the record readable.",
                 [.. criteria.Where(c => c.Status == CriterionStatus.Unknown).Select(c => c.Id)],
                 GuidanceTopic.CoverageInformation,
