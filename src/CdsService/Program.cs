@@ -3,6 +3,7 @@ using CdsService.CdsHooks;
 using CdsService.Hosting;
 using CdsService.Pages;
 using CdsService.Policies;
+using CdsService.Policies.Terminology;
 using CdsService.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -43,6 +44,7 @@ app.MapCdsHooks();
 app.MapPolicyDocuments();
 app.MapPages();
 app.MapAttestationForms();
+app.MapValueSets();
 
 app.Run();
 

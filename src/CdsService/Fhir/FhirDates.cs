@@ -28,7 +28,7 @@ internal static class FhirDates
     /// </summary>
     public static (DateOnly Earliest, DateOnly Latest)? Bounds(string? value)
     {
-        if (value is null || value.Length < 4 || !int.TryParse(value.AsSpan(0, 4), out var year))
+        if (value is null || value.Length < 4 || !int.TryParse(value.AsSpan(0, 4), out var year) || year < 1)
         {
             return null;
         }
@@ -41,7 +41,7 @@ internal static class FhirDates
         if (value.Length >= 7 && int.TryParse(value.AsSpan(5, 2), out var month) && month is >= 1 and <= 12)
         {
             var first = new DateOnly(year, month, 1);
-            return (first, first.AddMonths(1).AddDays(-1));
+            return (first, new DateOnly(year, month, DateTime.DaysInMonth(year, month))); // no AddMonths: 9999-12 must not overflow
         }
 
         return (new DateOnly(year, 1, 1), new DateOnly(year, 12, 31));

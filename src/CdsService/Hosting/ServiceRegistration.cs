@@ -41,6 +41,10 @@ internal static class ServiceRegistration
         services.AddOptions<BesponsaOptions>().BindConfiguration(BesponsaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CardRenderer>();
         services.AddDrugPolicy<BesponsaPolicy>();
+
+        // Policy value sets: loaded (and validated) before the host starts serving; a bad file stops start-up.
+        services.AddSingleton(_ => BesponsaValueSets.Library);
+        services.AddOptions<BesponsaOptions>().Validate(_ => BesponsaValueSets.Library.All.Count > 0, "The Besponsa value sets did not load.");
         return services;
     }
 

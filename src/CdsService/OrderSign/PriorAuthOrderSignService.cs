@@ -4,6 +4,7 @@ using CdsService.CdsHooks;
 using CdsService.CdsHooks.Wire;
 using CdsService.PatientRecords;
 using CdsService.Policies;
+using Hl7.Fhir.Model;
 
 namespace CdsService.OrderSign;
 
@@ -34,18 +35,24 @@ internal sealed class PriorAuthOrderSignService(
 
     public async Task<CdsResponse> HandleAsync(HookRequest request, CdsCall call, CancellationToken cancellationToken)
     {
-        var orders = request.Context.DraftOrders?.Entry
-            .Select(e => e.Resource)
-            .Where(r => r is not null && policy.Covers(r))
-            .ToList() ?? [];
-        if (orders.Count == 0)
+        // A draft order may name its drug by a Medication in draftOrders, in any prefetched Bundle, or only on the
+        // FHIR server; in the last case the record (which reads it) is loaded before the order can be recognised.
+        var drafts = request.Context.DraftOrders?.Entry.Select(e => e.Resource).OfType<Resource>().ToList() ?? [];
+        var seen = MedicationIndex.From([.. drafts, .. request.Prefetch.Values.OfType<PrefetchValue.Data>().Select(d => d.Resource)]);
+        if (!drafts.Any(d => policy.Covers(d, seen) || (policy.NeedsMedication(d, seen) && request.FhirServer is not null)))
         {
             return CdsResponse.Empty;
         }
 
         var record = await records.LoadAsync(request, policy.Sections, cancellationToken);
+        var orders = drafts.Where(d => policy.Covers(d, record.MedicationIndex)).ToList();
+        if (orders.Count == 0)
+        {
+            return CdsResponse.Empty;
+        }
+
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var decisions = orders.Select(order => policy.Evaluate(order!, record, today)).ToList();
+        var decisions = orders.Select(order => policy.Evaluate(order, record, today)).ToList();
 
         // An order that still needs documentation or attestation gets a form link (its state stored, not in the link).
         var links = new Dictionary<PolicyDecision, Uri>(ReferenceEqualityComparer.Instance);

@@ -15,6 +15,18 @@ internal sealed record MedicationUse(
 {
     public string Reference => $"{Source.TypeName}/{Source.Id}";
 
-    /// <summary>Records that say the drug was never given or were made in error.</summary>
-    public bool IsVoid => Status is "entered-in-error" or "not-taken" or "not-done" or "cancelled" or "draft";
+    /// <summary>The Medication reference that could not be resolved (then <see cref="Codes"/> is empty).</summary>
+    public string? UnresolvedMedication { get; init; }
+
+    /// <summary>MedicationRequest.intent (order, plan, proposal…); null for the other resources.</summary>
+    public string? Intent { get; init; }
+
+    /// <summary>MedicationRequest.doNotPerform: the order forbids the drug.</summary>
+    public bool DoNotPerform { get; init; }
+
+    /// <summary>The orders this event fulfils (MedicationAdministration.request, MedicationStatement.basedOn).</summary>
+    public IReadOnlyList<string> Fulfils { get; init; } = [];
+
+    /// <summary>When the event ended, where it says (effective period end); otherwise <see cref="Date"/>.</summary>
+    public DateTimeOffset? End { get; init; }
 }

@@ -1,49 +1,52 @@
 using Hl7.Fhir.Model;
+using Hl7.Fhir.Utility;
 
 namespace CdsService.PatientRecords;
 
 /// <summary>Normalises the three medication resources into <see cref="MedicationUse"/>.</summary>
 internal static class MedicationUses
 {
-    public static MedicationUse From(MedicationRequest request, IReadOnlyDictionary<string, Medication> medications) => new(
-        request,
-        Codes(request.Medication, request.Contained, medications),
-        request.Status is null ? null : Hl7.Fhir.Utility.EnumUtility.GetLiteral(request.Status),
-        ParseDate(request.AuthoredOn),
-        request.StatusReason is null ? [] : [request.StatusReason]);
-
-    public static MedicationUse From(MedicationStatement statement, IReadOnlyDictionary<string, Medication> medications) => new(
-        statement,
-        Codes(statement.Medication, statement.Contained, medications),
-        statement.Status is null ? null : Hl7.Fhir.Utility.EnumUtility.GetLiteral(statement.Status),
-        EffectiveDate(statement.Effective) ?? ParseDate(statement.DateAsserted),
-        statement.StatusReason);
-
-    public static MedicationUse From(MedicationAdministration administration, IReadOnlyDictionary<string, Medication> medications) => new(
-        administration,
-        Codes(administration.Medication, administration.Contained, medications),
-        administration.Status is null ? null : Hl7.Fhir.Utility.EnumUtility.GetLiteral(administration.Status),
-        EffectiveDate(administration.Effective),
-        administration.StatusReason);
-
-    /// <summary>
-    /// The codings of a medication[x]: inline, or from the Medication it references (contained or in the record).
-    /// </summary>
-    public static IReadOnlyList<Coding> Codes(DataType? medication, IEnumerable<Resource> contained, IReadOnlyDictionary<string, Medication> medications)
+    public static MedicationUse From(MedicationRequest request, MedicationIndex medications)
     {
-        switch (medication)
+        var authored = ParseDate(request.AuthoredOn);
+        return Use(request, request.Medication, request.Contained, medications, request.Status, authored, request.StatusReason is null ? [] : [request.StatusReason]) with
         {
-            case CodeableConcept concept:
-                return concept.Coding;
-            case ResourceReference { Reference: { } reference }:
-                var id = reference.StartsWith('#') ? reference[1..] : reference[(reference.LastIndexOf('/') + 1)..];
-                var found = reference.StartsWith('#')
-                    ? contained.OfType<Medication>().FirstOrDefault(m => m.Id == id)
-                    : medications.GetValueOrDefault(id);
-                return found?.Code?.Coding ?? [];
-            default:
-                return [];
-        }
+            Intent = request.Intent is null ? null : EnumUtility.GetLiteral(request.Intent),
+            DoNotPerform = request.DoNotPerform == true,
+            End = authored,
+        };
+    }
+
+    public static MedicationUse From(MedicationStatement statement, MedicationIndex medications)
+    {
+        var start = EffectiveDate(statement.Effective) ?? ParseDate(statement.DateAsserted);
+        return Use(statement, statement.Medication, statement.Contained, medications, statement.Status, start, statement.StatusReason) with
+        {
+            Fulfils = [.. statement.BasedOn.Select(r => r.Reference).OfType<string>()],
+            End = EffectiveEnd(statement.Effective) ?? start,
+        };
+    }
+
+    public static MedicationUse From(MedicationAdministration administration, MedicationIndex medications)
+    {
+        var start = EffectiveDate(administration.Effective);
+        return Use(administration, administration.Medication, administration.Contained, medications, administration.Status, start, administration.StatusReason) with
+        {
+            Fulfils = administration.Request?.Reference is { } order ? [order] : [],
+            End = EffectiveEnd(administration.Effective) ?? start,
+        };
+    }
+
+    private static MedicationUse Use<TStatus>(
+        DomainResource source, DataType? medication, List<Resource> contained, MedicationIndex medications, TStatus? status,
+        DateTimeOffset? date, IReadOnlyList<CodeableConcept> reasons)
+        where TStatus : struct, Enum
+    {
+        var resolved = medications.Resolve(medication, contained);
+        return new MedicationUse(source, resolved.Codes, status is { } s ? EnumUtility.GetLiteral(s) : null, date, reasons)
+        {
+            UnresolvedMedication = resolved.Unresolved,
+        };
     }
 
     private static DateTimeOffset? EffectiveDate(DataType? effective) => effective switch
@@ -52,6 +55,8 @@ internal static class MedicationUses
         Period p => ParseDate(p.Start) ?? ParseDate(p.End),
         _ => null,
     };
+
+    private static DateTimeOffset? EffectiveEnd(DataType? effective) => effective is Period p ? ParseDate(p.End) : null;
 
     private static DateTimeOffset? ParseDate(string? value) => Fhir.FhirDates.Parse(value);
 }

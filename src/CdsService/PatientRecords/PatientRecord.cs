@@ -26,5 +26,11 @@ internal sealed class PatientRecord
 
     public IReadOnlySet<string> Unavailable { get; init; } = new HashSet<string>();
 
+    /// <summary>Every Medication seen in this call, for resolving the draft orders' own medicationReference.</summary>
+    public MedicationIndex MedicationIndex { get; init; } = MedicationIndex.Empty;
+
+    /// <summary>Ids of this request's own draft orders: never history, whatever the EHR's search returns.</summary>
+    public IReadOnlySet<string> DraftOrderIds { get; init; } = new HashSet<string>();
+
     public bool IsComplete => Unavailable.Count == 0;
 }

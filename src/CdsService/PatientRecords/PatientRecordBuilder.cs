@@ -9,14 +9,18 @@ namespace CdsService.PatientRecords;
 /// </summary>
 internal static class PatientRecordBuilder
 {
-    public static PatientRecord Build(string patientId, IEnumerable<Resource> received, IEnumerable<string> unavailable)
+    /// <param name="draftOrders">
+    /// The request's <c>draftOrders</c>: their Medications resolve references, the orders themselves are never history.
+    /// </param>
+    public static PatientRecord Build(string patientId, IEnumerable<Resource> received, IEnumerable<string> unavailable, Bundle? draftOrders = null)
     {
         var pool = Flatten(received)
-            .Where(r => r.Id is not null || r is Medication)
+            .Where(r => r.Id is not null)
             .GroupBy(r => (r.TypeName, r.Id))
             .Select(g => g.First())
             .ToList();
-        var medications = pool.OfType<Medication>().Where(m => m.Id is not null).ToDictionary(m => m.Id!, StringComparer.Ordinal);
+        var drafts = draftOrders?.Entry.Select(e => e.Resource).OfType<Resource>().ToList() ?? [];
+        var medications = MedicationIndex.From([.. pool.OfType<Medication>(), .. drafts.OfType<Medication>()]);
         bool Mine(ResourceReference? subject) => References.PointsTo(subject, "Patient", patientId);
 
         return new PatientRecord
@@ -35,6 +39,8 @@ internal static class PatientRecordBuilder
                 .. pool.OfType<MedicationAdministration>().Where(m => Mine(m.Subject)).Select(m => MedicationUses.From(m, medications)),
             ],
             Unavailable = unavailable.ToHashSet(StringComparer.Ordinal),
+            MedicationIndex = medications,
+            DraftOrderIds = drafts.Where(d => d is not Medication && d.Id is not null).Select(d => d.Id!).ToHashSet(StringComparer.Ordinal),
         };
     }
 

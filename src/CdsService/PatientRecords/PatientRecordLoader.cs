@@ -25,6 +25,9 @@ internal sealed partial class PatientRecordLoader(IEhrDataSource ehr, ILogger<Pa
                     break;
                 case PrefetchValue.NoData:
                     break;
+                // A best-effort section is not queried when absent: what it would bring is read by id, only if needed.
+                case var _ when section.BestEffort:
+                    break;
                 default:
                     missing.Add(section);
                     break;
@@ -36,29 +39,64 @@ internal sealed partial class PatientRecordLoader(IEhrDataSource ehr, ILogger<Pa
         var known = sections.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
         received.AddRange(request.Prefetch.Where(p => !known.Contains(p.Key)).Select(p => p.Value).OfType<PrefetchValue.Data>().Select(d => d.Resource));
 
+        var drafts = request.Context.DraftOrders;
         if (missing.Count == 0)
         {
-            return PatientRecordBuilder.Build(patientId, received, []);
+            return await WithMedicationsAsync(request, PatientRecordBuilder.Build(patientId, received, [], drafts), received, [], cancellationToken);
         }
 
         // Without a fhirServer the missing sections are simply unavailable; what the prefetch did bring still counts.
         var fetched = request.FhirServer is null
             ? new EhrFetchResult([], [.. missing.Select(s => s.Key)])
             : await ehr.FetchAsync(request, missing, cancellationToken);
-        if (fetched.Unavailable.Count == sections.Count
-            || sections.Any(s => s.Required && fetched.Unavailable.Contains(s.Key)))
+        var bestEffort = sections.Where(s => s.BestEffort).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+        var unavailable = fetched.Unavailable.Where(k => !bestEffort.Contains(k)).ToList();
+        if (unavailable.Count == sections.Count - bestEffort.Count
+            || sections.Any(s => s.Required && unavailable.Contains(s.Key)))
         {
             throw new PrefetchUnavailableException(
-                fetched.Unavailable,
+                unavailable,
                 request.FhirServer is null ? "The request has no fhirServer to query instead." : "The FHIR server could not be read.");
         }
 
-        if (fetched.Unavailable.Count > 0)
+        if (unavailable.Count > 0)
         {
-            LogPartialRecord(logger, fetched.Unavailable);
+            LogPartialRecord(logger, unavailable);
         }
 
-        return PatientRecordBuilder.Build(patientId, [.. received, .. fetched.Resources], fetched.Unavailable);
+        List<Resource> all = [.. received, .. fetched.Resources];
+        return await WithMedicationsAsync(request, PatientRecordBuilder.Build(patientId, all, unavailable, drafts), all, unavailable, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads, in one search, the Medications that the record's history and the draft orders reference but that no
+    /// prefetch or section brought. What still cannot be resolved stays unresolved, and the policy calls it unknown.
+    /// </summary>
+    private async Task<PatientRecord> WithMedicationsAsync(
+        HookRequest request, PatientRecord record, List<Resource> received, IReadOnlyList<string> unavailable, CancellationToken cancellationToken)
+    {
+        if (request.FhirServer is null)
+        {
+            return record;
+        }
+
+        var draftOrders = request.Context.DraftOrders?.Entry.Select(e => e.Resource).OfType<Resource>().ToList() ?? [];
+        var ids = record.Medications.Select(m => m.UnresolvedMedication)
+            .Concat(draftOrders.OfType<MedicationRequest>().Select(o => record.MedicationIndex.Resolve(o.Medication, o.Contained).Unresolved))
+            .OfType<string>()
+            .Select(MedicationIndex.IdOf)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        if (ids.Count == 0)
+        {
+            return record;
+        }
+
+        var fetched = await ehr.FetchAsync(request, [RecordSection.MedicationsById(ids)], cancellationToken);
+        return fetched.Resources.Count == 0
+            ? record
+            : PatientRecordBuilder.Build(record.PatientId, [.. received, .. fetched.Resources], unavailable, request.Context.DraftOrders);
     }
 
     [LoggerMessage(LogLevel.Warning, "Evaluating on a partial record; unavailable sections: {UnavailableSections}")]

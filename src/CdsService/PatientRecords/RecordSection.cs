@@ -5,8 +5,16 @@ namespace CdsService.PatientRecords;
 /// the discovery prefetch templates and the queries sent to the EHR when the prefetch lacks a key.
 /// Templates use only <c>{{context.patientId}}</c>, which every CDS Hooks 2.0 client can fill.
 /// </summary>
-internal sealed record RecordSection(string Key, string ResourceType, string Template, bool Required = false)
+/// <param name="BestEffort">
+/// A section that only helps (the Medications the record references): it is not queried when the prefetch lacks it,
+/// and the record is complete without it, because what it would have brought is read by id afterwards when a
+/// reference is still unresolved, or shown as "could not identify".
+/// </param>
+internal sealed record RecordSection(string Key, string ResourceType, string Template, bool Required = false, bool BestEffort = false)
 {
+    /// <summary>At most this many Medications are read by id in one hook call (one search, bounded cost).</summary>
+    public const int MaxMedicationReads = 50;
+
     /// <summary>Required: without the Patient there is no age and no one to evaluate, so its absence is a 412.</summary>
     public static readonly RecordSection Patient = new("patient", "Patient", "Patient/{{context.patientId}}", Required: true);
     public static readonly RecordSection Conditions = new("conditions", "Condition", "Condition?patient={{context.patientId}}");
@@ -18,11 +26,24 @@ internal sealed record RecordSection(string Key, string ResourceType, string Tem
     public static readonly RecordSection QuestionnaireResponses = new("questionnaireResponses", "QuestionnaireResponse", "QuestionnaireResponse?patient={{context.patientId}}");
     public static readonly RecordSection Coverage = new("coverage", "Coverage", "Coverage?patient={{context.patientId}}&status=active");
 
+    /// <summary>
+    /// The Medications the patient's orders reference. CRD's standard order-sign prefetch has a <c>medications</c> key
+    /// whose token walks <c>context.draftOrders</c>, which CDS Hooks 2.0 clients cannot fill; this template uses only
+    /// <c>{{context.patientId}}</c> (a reverse-chained <c>_has</c> search). Draft orders' Medications come from
+    /// <c>draftOrders</c> itself, and anything still unresolved is read by id (<see cref="MedicationsById"/>).
+    /// </summary>
+    public static readonly RecordSection Medications = new(
+        "medications", "Medication", "Medication?_has:MedicationRequest:medication:patient={{context.patientId}}", BestEffort: true);
+
     public static readonly IReadOnlyList<RecordSection> All =
     [
         Patient, Conditions, MedicationRequests, MedicationStatements, MedicationAdministrations,
-        Observations, Procedures, QuestionnaireResponses, Coverage,
+        Observations, Procedures, QuestionnaireResponses, Coverage, Medications,
     ];
+
+    /// <summary>One search for the given Medication ids (already checked to be FHIR ids), e.g. <c>Medication?_id=a,b</c>.</summary>
+    public static RecordSection MedicationsById(IEnumerable<string> ids) =>
+        new("medications-by-id", "Medication", "Medication?_id=" + string.Join(",", ids.Take(MaxMedicationReads)), BestEffort: true);
 
     /// <summary>The template with its tokens filled from the hook context (values are URL-escaped).</summary>
     public string Render(IReadOnlyDictionary<string, string> contextFields) =>

@@ -113,7 +113,7 @@ internal static class Describe
         _ => "",
     };
 
-    private static DateTimeOffset? OnsetOrRecorded(Condition condition) => condition.Onset switch
+    public static DateTimeOffset? OnsetOrRecorded(Condition condition) => condition.Onset switch
     {
         FhirDateTime dt => Fhir.FhirDates.Parse(dt.Value),
         Period p => Fhir.FhirDates.Parse(p.Start),

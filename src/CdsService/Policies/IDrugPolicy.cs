@@ -26,8 +26,13 @@ internal interface IDrugPolicy
     /// <summary>The DTR questionnaire that carries the policy's attestations.</summary>
     Questionnaire Questionnaire { get; }
 
-    /// <summary>True when a draft order is for this policy's drug.</summary>
-    bool Covers(Resource order);
+    /// <summary>
+    /// True when a draft order is for this policy's drug; <paramref name="medications"/> resolves its medicationReference.
+    /// </summary>
+    bool Covers(Resource order, MedicationIndex medications);
+
+    /// <summary>True when the order names its drug by a Medication reference that <paramref name="medications"/> cannot resolve.</summary>
+    bool NeedsMedication(Resource order, MedicationIndex medications);
 
     PolicyDecision Evaluate(Resource order, PatientRecord record, DateOnly today);
 }

@@ -3,7 +3,8 @@ namespace CdsService.Policies;
 /// <summary>
 /// National Drug Codes arrive as 10-digit 4-4-2 / 5-3-2 / 5-4-1 with hyphens, as the 11-digit 5-4-2 billing
 /// form with or without hyphens, and as bare 10 digits. Two NDCs are the same product package when their
-/// 11-digit forms are equal.
+/// 11-digit forms are equal; a bare 10-digit code is ambiguous and is compared with a listed code's unhyphenated form
+/// (<see cref="Terminology.CodeSet"/>).
 /// </summary>
 internal static class Ndc
 {
@@ -23,17 +24,14 @@ internal static class Ndc
         return parts.Length == 1 && parts[0].Length == 11 && parts[0].All(char.IsAsciiDigit) ? parts[0] : null;
     }
 
-    /// <summary>True when <paramref name="candidate"/> is the package <paramref name="ndc442"/> in any format.</summary>
-    public static bool SamePackage(string? candidate, string ndc442)
+    /// <summary>
+    /// The 9-digit labeler+product prefix of the 11-digit form for a two-segment product NDC (4-4, 5-3, 5-4), else null.
+    /// </summary>
+    public static string? ToProduct(string? ndc)
     {
-        if (candidate is null)
-        {
-            return false;
-        }
-
-        var eleven = ToEleven(ndc442)!;
-        var bare = candidate.Trim();
-        // A bare 10-digit code is ambiguous in general; it is compared with the unhyphenated original instead.
-        return ToEleven(bare) == eleven || bare == ndc442.Replace("-", "", StringComparison.Ordinal);
+        var parts = ndc?.Trim().Split('-');
+        return parts is { Length: 2 } && parts.All(p => p.Length > 0 && p.All(char.IsAsciiDigit)) && parts[0].Length <= 5 && parts[1].Length <= 4
+            ? parts[0].PadLeft(5, '0') + parts[1].PadLeft(4, '0')
+            : null;
     }
 }

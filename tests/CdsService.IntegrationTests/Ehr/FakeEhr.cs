@@ -58,6 +58,14 @@ internal sealed class FakeEhr : IDisposable
         return this;
     }
 
+    /// <summary>Answers every <c>Medication?_id=…</c> search with <paramref name="bundle"/>.</summary>
+    public FakeEhr ServeMedicationSearch(string bundle)
+    {
+        Server.Given(Request.Create().WithPath($"{BasePath}/Medication").WithParam("_id").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", FhirJson).WithBody(bundle));
+        return this;
+    }
+
     public FakeEhr ServeStatus(RecordSection section, string patientId, int status) =>
         Serve(section, patientId, r => r.WithStatusCode(status).WithHeader("Content-Type", FhirJson).WithBody(Json(Outcome(status))));
 
@@ -75,7 +83,12 @@ internal sealed class FakeEhr : IDisposable
                 continue;
             }
 
-            if (value is not null)
+            if (section.BestEffort)
+            {
+                // Not queried as a section: the service reads the Medications it still needs by id.
+                ServeMedicationSearch(value?.ToJsonString() ?? Json(new Bundle { Type = Bundle.BundleType.Searchset, Total = 0 }));
+            }
+            else if (value is not null)
             {
                 Serve(section, patientId, value.ToJsonString());
             }

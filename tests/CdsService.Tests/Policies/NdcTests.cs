@@ -36,5 +36,5 @@ public sealed class NdcTests
     [InlineData("0080-1000-10", false)]
     [InlineData(null, false)]
     public void Besponsa_vial_is_matched_in_every_published_format(string? candidate, bool same) =>
-        Assert.Equal(same, Ndc.SamePackage(candidate, "0008-0100-01"));
+        Assert.Equal(same, CdsService.Policies.Besponsa.BesponsaValueSets.Besponsa.Contains(new Hl7.Fhir.Model.Coding("http://hl7.org/fhir/sid/ndc", candidate)));
 }

@@ -36,7 +36,8 @@ internal sealed class TestRecord
         CodeableConcept code,
         string clinicalStatus = "active",
         string verificationStatus = "confirmed",
-        CodeableConcept? morphology = null)
+        CodeableConcept? morphology = null,
+        string? onset = null)
     {
         var condition = new Condition
         {
@@ -45,6 +46,7 @@ internal sealed class TestRecord
             VerificationStatus = new CodeableConcept("http://terminology.hl7.org/CodeSystem/condition-ver-status", verificationStatus),
             Code = code,
             Subject = Subject,
+            Onset = onset is null ? null : new FhirDateTime(onset),
         };
         if (morphology is not null)
         {
@@ -112,6 +114,9 @@ internal sealed class TestRecord
             Subject = Subject,
             AuthoredOn = authored,
         });
+
+    /// <summary>A Besponsa course that actually started: one completed administration (the first dose).</summary>
+    public TestRecord OnBesponsa(string firstDose = "2026-09-01") => Administered(Concepts.BesponsaVial, firstDose);
 
     /// <summary>One answer of the prescriber's questionnaire (all answers go into one completed response).</summary>
     public TestRecord Answer(string linkId, bool value)

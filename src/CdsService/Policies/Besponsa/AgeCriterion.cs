@@ -49,11 +49,11 @@ internal static class AgeCriterion
             return null;
         }
 
-        if (birth.Latest.AddYears(years) <= evidence.OrderDate)
+        if (SafeDates.AddYears(birth.Latest, years) <= evidence.OrderDate)
         {
             return true;
         }
 
-        return birth.Earliest.AddYears(years) > evidence.OrderDate ? false : null;
+        return SafeDates.AddYears(birth.Earliest, years) > evidence.OrderDate ? false : null;
     }
 }

@@ -36,20 +36,24 @@ internal sealed class BesponsaPolicy : IDrugPolicy
 
     public Questionnaire Questionnaire { get; }
 
-    public bool Covers(Resource order) => OrderCodes(order).Any(c =>
-        BesponsaValueSets.Besponsa.Contains(c)
-        || (c.System == Terminology.CodeSystems.Ndc && Ndc.SamePackage(c.Code, BesponsaValueSets.BesponsaNdc)));
+    public bool Covers(Resource order, MedicationIndex medications) => BesponsaValueSets.Besponsa.ContainsAny(OrderCodes(order, medications));
+
+    public bool NeedsMedication(Resource order, MedicationIndex medications) =>
+        order is MedicationRequest m && medications.Resolve(m.Medication, m.Contained).Unresolved is not null;
 
     public PolicyDecision Evaluate(Resource order, PatientRecord record, DateOnly today)
     {
         var orderDate = OrderDate(order) ?? today;
-        var evidence = new Evidence(record, Attestations.From(record, Info.QuestionnaireCanonical), orderDate);
-        var kind = evidence.History(BesponsaValueSets.Besponsa).Any(m => m.Source.Id != order.Id) ? RequestKind.Renewal : RequestKind.Initial;
+        var evidence = new Evidence(record, Attestations.From(record, Info.QuestionnaireCanonical), orderDate, order.Id, _options);
+
+        // Renewal only when Besponsa was actually received (TherapyReceived): a stopped-before-dosing, proposed or
+        // sibling order does not turn a first request into a renewal that would skip the Ph+/TKI rule.
+        var kind = evidence.IsRenewal ? RequestKind.Renewal : RequestKind.Initial;
         CriterionResult[] criteria =
         [
             AgeCriterion.Evaluate(evidence),
             DiagnosisCriteria.BCellPrecursorAll(evidence),
-            DiagnosisCriteria.RelapsedOrRefractory(evidence),
+            DiagnosisCriteria.RelapsedOrRefractory(evidence, kind),
             DiagnosisCriteria.Cd22Positive(evidence),
             PhTkiCriterion.Evaluate(evidence, kind),
             AttestationCriteria.LftMonitoring(evidence),
@@ -62,10 +66,10 @@ internal sealed class BesponsaPolicy : IDrugPolicy
         return DecisionBuilder.Build(Info, order, kind, kind == RequestKind.Renewal ? 6 : 3, criteria, findings, record);
     }
 
-    /// <summary>Every coding that names what is ordered: medication[x] (inline or contained) or a ServiceRequest code.</summary>
-    private static IEnumerable<Coding> OrderCodes(Resource order) => order switch
+    /// <summary>Every coding that names what is ordered: medication[x] (inline, contained or referenced) or a ServiceRequest code.</summary>
+    private static IEnumerable<Coding> OrderCodes(Resource order, MedicationIndex medications) => order switch
     {
-        MedicationRequest m => MedicationUses.Codes(m.Medication, m.Contained, new Dictionary<string, Medication>()),
+        MedicationRequest m => medications.Resolve(m.Medication, m.Contained).Codes,
         ServiceRequest s => s.Code?.Coding ?? [],
         _ => [],
     };

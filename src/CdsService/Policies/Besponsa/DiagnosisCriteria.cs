@@ -1,3 +1,4 @@
+using CdsService.PatientRecords;
 using Hl7.Fhir.Model;
 using static CdsService.Policies.Besponsa.BesponsaQuestionnaire;
 
@@ -39,6 +40,13 @@ internal static class DiagnosisCriteria
         // Only a different blood cancer on a fully read record proves the indication is missing; the mere absence of
         // an ALL code (say, a record holding only hypertension) is missing evidence, not a different diagnosis.
         var other = evidence.AssertedConditions.Where(c => BesponsaValueSets.HematologicMalignancy.ContainsAny(c.Code)).ToList();
+        var unspecified = evidence.AssertedConditions.Where(c => BesponsaValueSets.NonspecificLeukemia.ContainsAny(c.Code)).ToList();
+        if (other.Count == 0 && unspecified.Count > 0)
+        {
+            return new(BAllId, BAllTitle, CriterionStatus.Unknown,
+                "A leukemia of unspecified type is recorded; document the ALL diagnosis and its lineage", [.. unspecified.Select(Describe.Condition)]);
+        }
+
         if (other.Count == 0 || !evidence.Record.IsComplete)
         {
             return new(BAllId, BAllTitle, CriterionStatus.Unknown, "No ALL diagnosis is recorded", []);
@@ -49,7 +57,7 @@ internal static class DiagnosisCriteria
             [.. other.Select(Describe.Condition)], WhenNotMet: Consequence.HardStop);
     }
 
-    public static CriterionResult RelapsedOrRefractory(Evidence evidence)
+    public static CriterionResult RelapsedOrRefractory(Evidence evidence, RequestKind kind = RequestKind.Initial)
     {
         var all = evidence.AllDiagnoses;
         if (all.Count == 0)
@@ -63,23 +71,30 @@ internal static class DiagnosisCriteria
             return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Met, "Relapsed ALL is documented", [.. relapsed.Select(Describe.Condition)]);
         }
 
+        var inRemission = all.Where(c => BesponsaValueSets.AllInRemission.ContainsAny(c.Code) || BesponsaValueSets.RemissionClinicalStatus.ContainsAny(c.ClinicalStatus)).ToList();
         var notInRemission = all.Where(c => BesponsaValueSets.AllNotInRemission.ContainsAny(c.Code)).ToList();
-        var induction = evidence.History(BesponsaValueSets.AllChemotherapy).ToList();
-        if (notInRemission.Count > 0 && induction.Count > 0)
+        if (kind == RequestKind.Renewal)
         {
-            return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Met,
-                "Refractory ALL: not in remission after prior chemotherapy",
-                [.. notInRemission.Select(Describe.Condition), .. Describe.Medications(induction)]);
+            // The relapsed or refractory disease is what Besponsa is treating: a responder now in remission, or disease
+            // still present on treatment (judged by the progression criterion), still has the indication.
+            var remissionStatus = evidence.Results(BesponsaValueSets.DiseaseStatus)
+                .Where(o => o.Value is CodeableConcept cc && BesponsaValueSets.RemissionStatus.ContainsAny(cc))
+                .Where(o => Describe.EffectiveStart(o) is { } when && evidence.FirstBesponsaDose is { } first && when >= first)
+                .ToList();
+            List<EvidenceItem> treated = [.. inRemission.Select(Describe.Condition), .. remissionStatus.Select(Describe.Observation), .. notInRemission.Select(Describe.Condition)];
+            if (treated.Count > 0)
+            {
+                return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Met,
+                    inRemission.Count + remissionStatus.Count > 0 ? "ALL in remission on Besponsa (a responder)" : "ALL under Besponsa treatment",
+                    treated);
+            }
         }
 
         if (notInRemission.Count > 0)
         {
-            return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Unknown,
-                "ALL not in remission, but no prior induction therapy is recorded to show it is refractory",
-                [.. notInRemission.Select(Describe.Condition)]);
+            return Refractory(evidence, notInRemission);
         }
 
-        var inRemission = all.Where(c => BesponsaValueSets.AllInRemission.ContainsAny(c.Code)).ToList();
         if (inRemission.Count > 0)
         {
             return new(RelapsedRefractoryId, RrTitle, CriterionStatus.NotMet,
@@ -91,10 +106,75 @@ internal static class DiagnosisCriteria
             "ALL is documented without its relapse or remission status", [.. all.Select(Describe.Condition)]);
     }
 
+    /// <summary>
+    /// Refractory = ALL not in remission (C91.00) after a completed induction course: multi-agent ALL chemotherapy
+    /// (two or more agents, at least one cytotoxic; steroids alone are not a regimen) received on or after the ALL
+    /// diagnosis, whose first dose is at least <see cref="BesponsaOptions.InductionCourseDays"/> before the order.
+    /// C91.00 also codes newly diagnosed ALL, so anything short of that is "unknown, please document", not refractory.
+    /// </summary>
+    private static CriterionResult Refractory(Evidence evidence, List<Condition> notInRemission)
+    {
+        var diagnosed = notInRemission.Select(Describe.OnsetOrRecorded).OfType<DateTimeOffset>().Order().Cast<DateTimeOffset?>().FirstOrDefault();
+        bool SinceDiagnosis(MedicationUse m) => diagnosed is not { } d || (m.Date is { } when && when.Date >= d.Date);
+        var chemo = evidence.Therapy(BesponsaValueSets.AllChemotherapy);
+        var steroids = evidence.Therapy(BesponsaValueSets.AllSteroids);
+        var cytotoxic = chemo.Received.Where(SinceDiagnosis).ToList();
+        var regimen = cytotoxic.Concat(steroids.Received.Where(SinceDiagnosis)).ToList();
+        var agents = regimen.Select(AgentKey).Distinct(StringComparer.Ordinal).Count();
+        List<EvidenceItem> refs = [.. notInRemission.Select(Describe.Condition), .. Describe.Medications(regimen)];
+        if (cytotoxic.Count == 0 || agents < 2)
+        {
+            var why = chemo.Doubt("induction chemotherapy") is { } doubt
+                ? $"ALL not in remission; {doubt}"
+                : "ALL not in remission, but no multi-agent induction chemotherapy since the diagnosis is recorded to show it is refractory";
+            return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Unknown, why, [.. refs, .. chemo.UnidentifiedItems]);
+        }
+
+        var started = regimen.Select(m => m.Date).OfType<DateTimeOffset>().Min();
+        var courseEnds = SafeDates.AddDays(DateOnly.FromDateTime(started.UtcDateTime), evidence.Options.InductionCourseDays);
+        if (courseEnds > evidence.OrderDate)
+        {
+            return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Unknown,
+                $"ALL not in remission during induction (started {Describe.Day(started)}); refractory disease can be judged after a completed {evidence.Options.InductionCourseDays}-day course",
+                refs);
+        }
+
+        return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Met,
+            "Refractory ALL: not in remission after a completed multi-agent induction course", refs);
+    }
+
+    // Agents are told apart by their first classifiable code (products of one drug may count twice; see README).
+    private static string AgentKey(MedicationUse use) =>
+        use.Codes.Where(c => c.System is not null && c.Code is not null).Select(c => $"{c.System}|{c.Code}").FirstOrDefault() ?? use.Reference;
+
     public static CriterionResult Cd22Positive(Evidence evidence)
     {
-        // No LOINC code for CD22 expression exists (terminology.md §6), so the policy asks the prescriber.
-        return evidence.Attestations.Boolean(Items.Cd22Positive) switch
+        // Chart first: the latest CD22-specific result, read against the positivity cut-off (≥ 5 % of blasts by default).
+        var latest = evidence.Results(BesponsaValueSets.Cd22Result)
+            .Select(o => (Observation: o, Reading: ResultReading.Threshold(o, BesponsaValueSets.PositiveResults, BesponsaValueSets.NegativeResults,
+                evidence.Options.Cd22PositivityPercent, positiveAtCutoff: true)))
+            .Where(r => r.Reading != Reading.Unknown)
+            .OrderByDescending(r => Describe.EffectiveStart(r.Observation) ?? DateTimeOffset.MinValue)
+            .FirstOrDefault();
+        var attested = evidence.Attestations.Boolean(Items.Cd22Positive);
+        if (latest.Observation is { } result)
+        {
+            List<EvidenceItem> refs = [Describe.Observation(result)];
+            var positive = latest.Reading == Reading.Positive;
+            var conflict = attested is { } answer && answer != positive;
+            if (conflict)
+            {
+                refs.Add(evidence.Attested($"CD22-positive: {(attested == true ? "yes" : "no")}, which the lab result contradicts"));
+            }
+
+            var note = conflict ? "; the lab result overrides the prescriber's conflicting answer" : "";
+            return positive
+                ? new(Cd22Id, Cd22Title, CriterionStatus.Met, $"CD22-positive blasts by lab result{note}", refs)
+                : new(Cd22Id, Cd22Title, CriterionStatus.NotMet, $"the lab reports the blasts CD22-negative (below {evidence.Options.Cd22PositivityPercent} %){note}",
+                    refs, WhenNotMet: Consequence.HardStop);
+        }
+
+        return attested switch
         {
             true => new(Cd22Id, Cd22Title, CriterionStatus.Met, "Prescriber documents CD22-positive blasts",
                 [evidence.Attested("CD22-positive: yes")], EvidenceKind.Attestation),

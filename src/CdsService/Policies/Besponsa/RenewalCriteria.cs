@@ -1,12 +1,14 @@
+using CdsService.PatientRecords;
 using Hl7.Fhir.Model;
 using static CdsService.Policies.Besponsa.BesponsaQuestionnaire;
 
 namespace CdsService.Policies.Besponsa;
 
 /// <summary>
-/// Renewal: "NO disease progression or unacceptable toxicities". Both are facts about the treatment so far, not
-/// requirements that documentation or a change of plan can satisfy, so either one makes the renewal not approvable.
-/// Hepatic VOD means permanent discontinuation.
+/// Renewal: "NO disease progression or unacceptable toxicities". Both are facts about the treatment so far, judged
+/// from the first Besponsa dose actually received: a disease status, a VOD or a stop for toxicity dated before it
+/// says nothing about Besponsa (an earlier VOD is shown as a risk factor), and an attestation signed before it does
+/// not count. Either fact makes the renewal not approvable; hepatic VOD means permanent discontinuation.
 /// </summary>
 internal static class RenewalCriteria
 {
@@ -24,26 +26,28 @@ internal static class RenewalCriteria
         }
 
         var latest = evidence.Results(BesponsaValueSets.DiseaseStatus)
-            .OrderByDescending(o => Fhir.FhirDates.Parse((o.Effective as FhirDateTime)?.Value) ?? DateTimeOffset.MinValue)
-            .FirstOrDefault(o => o.Value is CodeableConcept);
+            .Where(o => o.Value is CodeableConcept && OnTreatment(evidence, Describe.EffectiveStart(o)) == true)
+            .OrderByDescending(o => Describe.EffectiveStart(o) ?? DateTimeOffset.MinValue)
+            .FirstOrDefault();
         if (latest?.Value is CodeableConcept status)
         {
             if (BesponsaValueSets.Progression.ContainsAny(status))
             {
-                return Progressed("disease has progressed on treatment", [Describe.Observation(latest)]);
+                return Progressed("disease has progressed on Besponsa", [Describe.Observation(latest)]);
             }
 
             if (BesponsaValueSets.NoProgression.ContainsAny(status))
             {
-                return new(ProgressionId, ProgressionTitle, CriterionStatus.Met, "Latest disease status shows no progression", [Describe.Observation(latest)]);
+                return new(ProgressionId, ProgressionTitle, CriterionStatus.Met, "Latest disease status on Besponsa shows no progression", [Describe.Observation(latest)]);
             }
         }
 
-        return evidence.Attestations.Boolean(Items.DiseaseProgression) switch
+        return evidence.RenewalAnswer(Items.DiseaseProgression) switch
         {
             true => Progressed("prescriber reports disease progression", [evidence.Attested("disease progression: yes")]),
             false => new(ProgressionId, ProgressionTitle, CriterionStatus.Met, "Prescriber reports no disease progression", [evidence.Attested("disease progression: no")]),
-            null => new(ProgressionId, ProgressionTitle, CriterionStatus.Unknown, "No current disease status is documented", []),
+            null => new(ProgressionId, ProgressionTitle, CriterionStatus.Unknown, NoAnswer(evidence, Items.DiseaseProgression, "No disease status since the first Besponsa dose is documented"),
+                PredatingAnswer(evidence, Items.DiseaseProgression)),
         };
     }
 
@@ -55,26 +59,51 @@ internal static class RenewalCriteria
         }
 
         var vod = evidence.AssertedConditions.Where(c => BesponsaValueSets.HepaticVod.ContainsAny(c.Code)).ToList();
-        if (vod.Count > 0)
+        var onTreatment = vod.Where(c => OnTreatment(evidence, Describe.OnsetOrRecorded(c)) == true).ToList();
+        if (onTreatment.Count > 0)
         {
-            return HardStop("hepatic VOD is recorded; Besponsa must be permanently discontinued", [.. vod.Select(Describe.Condition)]);
+            return HardStop("hepatic VOD occurred on Besponsa; Besponsa must be permanently discontinued", [.. onTreatment.Select(Describe.Condition)]);
         }
 
-        var stopped = evidence.History(BesponsaValueSets.Besponsa)
+        var undated = vod.Where(c => OnTreatment(evidence, Describe.OnsetOrRecorded(c)) is null).ToList();
+        var earlier = vod.Except(undated).Select(c => Describe.Condition(c) with { Description = $"risk factor, before Besponsa: {Describe.Condition(c).Description}" }).ToList();
+
+        var stopped = evidence.Therapy(BesponsaValueSets.Besponsa).Received
+            .Concat(evidence.Therapy(BesponsaValueSets.Besponsa).Uncertain)
             .Where(m => m.StatusReasons.Any(BesponsaValueSets.StoppedForToxicity.ContainsAny))
             .ToList();
         if (stopped.Count > 0)
         {
-            return HardStop("Besponsa was stopped for an adverse reaction", [.. Describe.Medications(stopped)]);
+            return HardStop("Besponsa was stopped for an adverse reaction", [.. Describe.Medications(stopped), .. earlier]);
         }
 
-        return evidence.Attestations.Boolean(Items.UnacceptableToxicity) switch
+        if (undated.Count > 0)
         {
-            true => HardStop("prescriber reports unacceptable toxicity", [evidence.Attested("unacceptable toxicity: yes")]),
-            false => new(ToxicityId, ToxicityTitle, CriterionStatus.Met, "Prescriber reports no unacceptable toxicity", [evidence.Attested("unacceptable toxicity: no")]),
-            null => new(ToxicityId, ToxicityTitle, CriterionStatus.Unknown, "Absence of unacceptable toxicity is not documented", [], EvidenceKind.Attestation),
+            return new(ToxicityId, ToxicityTitle, CriterionStatus.Unknown,
+                "hepatic VOD is recorded without a date; document whether it occurred on Besponsa", [.. undated.Select(Describe.Condition), .. earlier]);
+        }
+
+        return evidence.RenewalAnswer(Items.UnacceptableToxicity) switch
+        {
+            true => HardStop("prescriber reports unacceptable toxicity", [evidence.Attested("unacceptable toxicity: yes"), .. earlier]),
+            false => new(ToxicityId, ToxicityTitle, CriterionStatus.Met, "Prescriber reports no unacceptable toxicity", [evidence.Attested("unacceptable toxicity: no"), .. earlier]),
+            null => new(ToxicityId, ToxicityTitle, CriterionStatus.Unknown,
+                NoAnswer(evidence, Items.UnacceptableToxicity, "Absence of unacceptable toxicity is not documented"),
+                [.. PredatingAnswer(evidence, Items.UnacceptableToxicity), .. earlier], EvidenceKind.Attestation),
         };
     }
+
+    /// <summary>True when a dated fact is on or after the first Besponsa dose, false before it, null when undated.</summary>
+    private static bool? OnTreatment(Evidence evidence, DateTimeOffset? when) =>
+        when is not { } at ? null : evidence.FirstBesponsaDose is { } first && at.UtcDateTime.Date >= first.UtcDateTime.Date;
+
+    private static string NoAnswer(Evidence evidence, string item, string otherwise) =>
+        evidence.RenewalAnswerPredatesTherapy(item)
+            ? $"{otherwise}; the questionnaire answer was signed before the first Besponsa dose ({Describe.Day(evidence.FirstBesponsaDose)}) and cannot speak for the treatment"
+            : otherwise;
+
+    private static IReadOnlyList<EvidenceItem> PredatingAnswer(Evidence evidence, string item) =>
+        evidence.RenewalAnswerPredatesTherapy(item) ? [evidence.Attested("signed before the first Besponsa dose, not counted")] : [];
 
     private static CriterionResult Progressed(string why, IReadOnlyList<EvidenceItem> refs) =>
         new(ProgressionId, ProgressionTitle, CriterionStatus.NotMet, why, refs, WhenNotMet: Consequence.HardStop);

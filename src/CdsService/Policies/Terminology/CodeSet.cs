@@ -3,7 +3,7 @@ using Hl7.Fhir.Model;
 namespace CdsService.Policies.Terminology;
 
 /// <summary>
-/// A local value set: exact system+code pairs, plus code prefixes for hierarchical systems (ATC groups,
+/// The runtime matcher of a value set (loaded from its FHIR ValueSet file by <see cref="ValueSetLibrary"/>): exact system+code pairs, plus code prefixes for hierarchical systems (ATC groups,
 /// ICD-10-CM categories). Matching is always on system and code, never on display text.
 /// </summary>
 internal sealed class CodeSet
@@ -19,7 +19,19 @@ internal sealed class CodeSet
     {
         foreach (var code in codes)
         {
+            if (system == CodeSystems.Ndc && Ndc.ToProduct(code) is { } product)
+            {
+                // A two-segment NDC (labeler-product) names every package of the product.
+                _prefixes.Add((system, product));
+                continue;
+            }
+
             _codes.Add((system, Normalise(system, code)));
+            if (system == CodeSystems.Ndc)
+            {
+                // A bare 10-digit NDC is ambiguous in general; it is compared with the listed code's unhyphenated form.
+                _codes.Add((system, code.Trim().Replace("-", "", StringComparison.Ordinal)));
+            }
         }
 
         return this;
@@ -45,10 +57,16 @@ internal sealed class CodeSet
 
     public bool ContainsAny(CodeableConcept? concept) => ContainsAny(concept?.Coding);
 
-    // ICD-10-CM arrives with and without its dot, and one corpus file carries a stray leading space.
+    // ICD-10-CM arrives with and without its dot, NDC in 4-4-2 / 5-3-2 / 5-4-1 / 11-digit forms, and one corpus file
+    // carries a stray leading space.
     private static string Normalise(string system, string code)
     {
         var trimmed = code.Trim();
-        return system == CodeSystems.Icd10Cm ? trimmed.Replace(".", "", StringComparison.Ordinal).ToUpperInvariant() : trimmed;
+        return system switch
+        {
+            CodeSystems.Icd10Cm => trimmed.Replace(".", "", StringComparison.Ordinal).ToUpperInvariant(),
+            CodeSystems.Ndc => Ndc.ToEleven(trimmed) ?? trimmed,
+            _ => trimmed,
+        };
     }
 }

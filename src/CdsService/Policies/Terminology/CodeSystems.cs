@@ -21,4 +21,16 @@ internal static class CodeSystems
         "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
         "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
     ];
+
+    /// <summary>Every system a policy value set may name; a file naming another one is refused at start-up.</summary>
+    public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
+    {
+        RxNorm, Ndc, Icd10Cm, Snomed, Loinc, Atc, ConditionClinical, IcdO3, Hgnc, Interpretation, ConditionVerification, Hcpcs[0], Hcpcs[1],
+    };
+
+    /// <summary>Systems in which a medication can be classified; a medication coded only in others is unidentified.</summary>
+    public static readonly IReadOnlySet<string> Medication = new HashSet<string>(StringComparer.Ordinal)
+    {
+        RxNorm, Ndc, Atc, Hcpcs[0], Hcpcs[1],
+    };
 }

@@ -1,3 +1,4 @@
+using CdsService.PatientRecords;
 using CdsService.Policies;
 using CdsService.Policies.Besponsa;
 using CdsService.Policies.Terminology;
@@ -27,7 +28,7 @@ public sealed class BesponsaPolicyTests
     {
         var order = new MedicationRequest { Id = "o", Medication = new CodeableConcept(system, code) };
 
-        Assert.Equal(covered, _policy.Covers(order));
+        Assert.Equal(covered, _policy.Covers(order, MedicationIndex.Empty));
     }
 
     [Fact]
@@ -41,9 +42,9 @@ public sealed class BesponsaPolicyTests
         };
         var service = new ServiceRequest { Id = "s", Code = new CodeableConcept(CodeSystems.Hcpcs[0], "J9229") };
 
-        Assert.True(_policy.Covers(contained));
-        Assert.True(_policy.Covers(service));
-        Assert.False(_policy.Covers(new Patient { Id = "p" }));
+        Assert.True(_policy.Covers(contained, MedicationIndex.Empty));
+        Assert.True(_policy.Covers(service, MedicationIndex.Empty));
+        Assert.False(_policy.Covers(new Patient { Id = "p" }, MedicationIndex.Empty));
     }
 
     [Fact]

@@ -104,7 +104,10 @@ public sealed class DiagnosisCriteriaTests
     [Fact]
     public void Not_in_remission_after_chemotherapy_is_refractory()
     {
-        var evidence = new TestRecord().Condition(Icd10("C91.00")).Ordered(Vincristine, id: "mr-induction").Evidence();
+        var evidence = new TestRecord().Condition(Icd10("C91.00"), onset: "2026-06-01")
+            .Ordered(Vincristine, id: "mr-induction", authored: "2026-06-05")
+            .Administered(RxNorm("8640"), "2026-06-05")
+            .Evidence();
 
         var result = DiagnosisCriteria.RelapsedOrRefractory(evidence);
 
