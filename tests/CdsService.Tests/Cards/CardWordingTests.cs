@@ -11,9 +11,7 @@ namespace CdsService.Tests.Cards;
 /// <summary>One voice and one count: the summary, its checklist and the other cards agree, in words a clinician reads.</summary>
 public sealed class CardWordingTests
 {
-    private static readonly CdsCall Call = new(new Uri("https://cds.example.org/"));
-
-    private readonly CardRenderer _renderer = new(Options.Create(new PayerOptions { Name = "Example Health Plan" }), TimeProvider.System);
+    private readonly CardRenderer _renderer = Renderer();
 
     [Fact]
     public void The_summary_counts_only_what_applies_and_its_checklist_says_the_same_in_words()
@@ -106,7 +104,7 @@ public sealed class CardWordingTests
         Assert.Equal(["Observation/obs-7"], entry.Evidence);
     }
 
-    private CdsResponse Render(PolicyDecision decision) => _renderer.Render([decision], Request(), Call);
+    private CdsResponse Render(PolicyDecision decision) => _renderer.Render([decision], HookRequest(), Call);
 
     private static Card Summary(CdsResponse response) =>
         response.Cards.Single(c => c.Extension?.ContainsKey(CardContract.ApprovalExtensionKey) == true);
@@ -115,13 +113,4 @@ public sealed class CardWordingTests
         detail.Split('\n').Count(l => l.StartsWith($"- **{status}**:", StringComparison.Ordinal));
 
     private static CriterionResult NotApplicable(string id) => new(id, id, CriterionStatus.NotApplicable, "does not apply", []);
-
-    private static HookRequest Request() => new(
-        "order-sign",
-        "hook-1",
-        null,
-        null,
-        new HookContext(new Dictionary<string, string> { ["patientId"] = "p1", ["userId"] = "Practitioner/prac-1" }, new Dictionary<string, Resource>()),
-        new Dictionary<string, PrefetchValue>(),
-        []);
 }

@@ -65,9 +65,7 @@ public sealed class MarkdownInjectionTests
             new CriterionResult("b", value, CriterionStatus.Unknown, "not documented", [], EvidenceKind.Attestation),
         };
         var decision = Decide(criteria) with { Order = order };
-        var renderer = new CardRenderer(Options.Create(new PayerOptions { Name = "Example Health Plan" }), TimeProvider.System);
-
-        var response = renderer.Render([decision], Request(), new CdsCall(new Uri("https://cds.example.org/")));
+        var response = Renderer().Render([decision], HookRequest(), Call);
 
         foreach (var card in response.Cards)
         {
@@ -96,13 +94,4 @@ public sealed class MarkdownInjectionTests
 
     // A value is one line: its line breaks become spaces.
     private static string Flatten(string value) => value.Replace('\n', ' ').Trim();
-
-    private static HookRequest Request() => new(
-        "order-sign",
-        "hook-1",
-        null,
-        null,
-        new HookContext(new Dictionary<string, string> { ["patientId"] = "p1", ["userId"] = "Practitioner/prac-1" }, new Dictionary<string, Resource>()),
-        new Dictionary<string, PrefetchValue>(),
-        []);
 }
