@@ -180,14 +180,11 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
         return links.Count > 0 ? links : null;
     }
 
-    private static (Uri Url, bool IsForm) FormOrQuestionnaire(PolicyDecision decision, CdsCall call, Func<PolicyDecision, Uri?>? formLink) =>
-        formLink?.Invoke(decision) is { } form ? (form, true) : (call.Resolve($"fhir/Questionnaire/{decision.Policy.QuestionnaireId}"), false);
-
-    private static (Uri Url, string Label) Form(PolicyDecision decision, CdsCall call, Func<PolicyDecision, Uri?>? formLink)
-    {
-        var (url, isForm) = FormOrQuestionnaire(decision, call, formLink);
-        return (url, isForm ? $"{decision.Policy.DrugName} prior-authorization form" : $"{decision.Policy.DrugName} prior-approval questionnaire");
-    }
+    // The attestation form when the service opened one for this order, otherwise the questionnaire itself.
+    private static (Uri Url, string Label) Form(PolicyDecision decision, CdsCall call, Func<PolicyDecision, Uri?>? formLink) =>
+        formLink?.Invoke(decision) is { } form
+            ? (form, $"{decision.Policy.DrugName} prior-authorization form")
+            : (call.Resolve($"fhir/Questionnaire/{decision.Policy.QuestionnaireId}"), $"{decision.Policy.DrugName} prior-approval questionnaire");
 
     private Uri PolicyUrl(PolicyInfo policy, CdsCall call) =>
         payer.Value.PolicyUrls.GetValueOrDefault(policy.Id) ?? call.Resolve($"policies/{policy.Id}");
