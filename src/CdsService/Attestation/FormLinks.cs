@@ -69,6 +69,20 @@ internal sealed class FormLinks
 
     public Task<byte[]?> DownloadAsync(string token, CancellationToken cancellationToken) => ReadAsync(token, take: false, cancellationToken);
 
+    /// <summary>A request path with any attestation link replaced, for logs: the link opens the form.</summary>
+    public static string Redact(string path)
+    {
+        var at = path.IndexOf("/" + PathPrefix, StringComparison.OrdinalIgnoreCase);
+        if (at < 0)
+        {
+            return path;
+        }
+
+        var rest = path[(at + PathPrefix.Length + 1)..];
+        var kind = rest.StartsWith("download/", StringComparison.OrdinalIgnoreCase) ? "download/" : "";
+        return $"{path[..at]}/{PathPrefix}{kind}{{link}}";
+    }
+
     public static bool SameNonce(FormSession session, string? nonce) =>
         nonce is not null && CryptographicOperations.FixedTimeEquals(
             System.Text.Encoding.ASCII.GetBytes(session.Nonce), System.Text.Encoding.ASCII.GetBytes(nonce));
