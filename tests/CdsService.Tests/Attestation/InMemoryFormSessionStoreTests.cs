@@ -6,7 +6,7 @@ public sealed class InMemoryFormSessionStoreTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly InMemoryFormSessionStore _store = new(TimeProvider.System);
+    private readonly InMemoryFormSessionStore _store = new(new Fixed(Now));
 
     [Fact]
     public async Task A_session_is_read_until_it_expires_and_taken_once()
@@ -37,5 +37,24 @@ public sealed class InMemoryFormSessionStoreTests
         await _store.SaveAsync("s3", new byte[] { 7 }, Now.AddMinutes(1), default);
 
         Assert.Null(await _store.TakeAsync("s3", Now.AddMinutes(2), default));
+    }
+
+    [Fact]
+    public async Task The_store_stays_bounded_by_dropping_the_sessions_closest_to_expiry()
+    {
+        var store = new InMemoryFormSessionStore(new Fixed(Now));
+        for (var i = 0; i <= InMemoryFormSessionStore.MaxSessions; i++)
+        {
+            await store.SaveAsync($"s{i}", new byte[] { 1 }, Now.AddMinutes(30).AddTicks(i), default);
+        }
+
+        Assert.Null(await store.GetAsync("s0", Now, default));
+        Assert.NotNull(await store.GetAsync($"s{InMemoryFormSessionStore.MaxSessions / 10}", Now, default));
+        Assert.NotNull(await store.GetAsync($"s{InMemoryFormSessionStore.MaxSessions}", Now, default));
+    }
+
+    private sealed class Fixed(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }
