@@ -9,10 +9,15 @@ namespace CdsService.PatientRecords;
 /// when required data is missing and cannot be obtained — nothing at all, or a <see cref="RecordSection.Required"/>
 /// section such as the Patient — as CDS Hooks requires; otherwise it evaluates the partial record (CRD §found-32).
 /// </summary>
-internal sealed partial class PatientRecordLoader(IEhrDataSource ehr, ILogger<PatientRecordLoader> logger)
+internal sealed partial class PatientRecordLoader(
+    IEhrDataSource ehr,
+    Microsoft.Extensions.Options.IOptions<Ehr.FhirOptions> fhirOptions,
+    TimeProvider clock,
+    ILogger<PatientRecordLoader> logger)
 {
     public async Task<PatientRecord> LoadAsync(HookRequest request, IReadOnlyList<RecordSection> sections, CancellationToken cancellationToken)
     {
+        var started = clock.GetTimestamp();
         var patientId = request.Context.PatientId!;
         var received = new List<Resource>();
         var missing = new List<RecordSection>();
@@ -42,7 +47,7 @@ internal sealed partial class PatientRecordLoader(IEhrDataSource ehr, ILogger<Pa
         var drafts = request.Context.DraftOrders;
         if (missing.Count == 0)
         {
-            return await WithMedicationsAsync(request, PatientRecordBuilder.Build(patientId, received, [], drafts), received, [], cancellationToken);
+            return await WithMedicationsAsync(request, PatientRecordBuilder.Build(patientId, received, [], drafts), received, [], started, cancellationToken);
         }
 
         // Without a fhirServer the missing sections are simply unavailable; what the prefetch did bring still counts.
@@ -65,15 +70,16 @@ internal sealed partial class PatientRecordLoader(IEhrDataSource ehr, ILogger<Pa
         }
 
         List<Resource> all = [.. received, .. fetched.Resources];
-        return await WithMedicationsAsync(request, PatientRecordBuilder.Build(patientId, all, unavailable, drafts), all, unavailable, cancellationToken);
+        return await WithMedicationsAsync(request, PatientRecordBuilder.Build(patientId, all, unavailable, drafts), all, unavailable, started, cancellationToken);
     }
 
     /// <summary>
     /// Reads, in one search, the Medications that the record's history and the draft orders reference but that no
-    /// prefetch or section brought. What still cannot be resolved stays unresolved, and the policy calls it unknown.
+    /// prefetch or section brought, within what is left of the hook deadline (the section reads came first). What still
+    /// cannot be resolved stays unresolved, and the policy calls it unknown.
     /// </summary>
     private async Task<PatientRecord> WithMedicationsAsync(
-        HookRequest request, PatientRecord record, List<Resource> received, IReadOnlyList<string> unavailable, CancellationToken cancellationToken)
+        HookRequest request, PatientRecord record, List<Resource> received, IReadOnlyList<string> unavailable, long started, CancellationToken cancellationToken)
     {
         if (request.FhirServer is null)
         {
@@ -93,11 +99,33 @@ internal sealed partial class PatientRecordLoader(IEhrDataSource ehr, ILogger<Pa
             return record;
         }
 
-        var fetched = await ehr.FetchAsync(request, [RecordSection.MedicationsById(ids)], cancellationToken);
+        var remaining = fhirOptions.Value.HookDeadline - clock.GetElapsedTime(started);
+        if (remaining <= TimeSpan.Zero)
+        {
+            LogMedicationsNotRead(logger, ids.Count);
+            return record;
+        }
+
+        using var budget = new CancellationTokenSource(remaining, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        EhrFetchResult fetched;
+        try
+        {
+            fetched = await ehr.FetchAsync(request, [RecordSection.MedicationsById(ids)], linked.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogMedicationsNotRead(logger, ids.Count);
+            return record;
+        }
+
         return fetched.Resources.Count == 0
             ? record
             : PatientRecordBuilder.Build(record.PatientId, [.. received, .. fetched.Resources], unavailable, request.Context.DraftOrders);
     }
+
+    [LoggerMessage(LogLevel.Warning, "The hook deadline passed before {MedicationCount} referenced Medications could be read; they stay unidentified")]
+    private static partial void LogMedicationsNotRead(ILogger logger, int medicationCount);
 
     [LoggerMessage(LogLevel.Warning, "Evaluating on a partial record; unavailable sections: {UnavailableSections}")]
     private static partial void LogPartialRecord(ILogger logger, IReadOnlyList<string> unavailableSections);

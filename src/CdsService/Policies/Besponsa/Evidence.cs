@@ -41,6 +41,8 @@ internal sealed record Therapy(IReadOnlyList<MedicationUse> Received, IReadOnlyL
 /// <summary>Record queries shared by the Besponsa criteria.</summary>
 internal sealed class Evidence
 {
+    private readonly Dictionary<CodeSet, Therapy> _therapies = [];
+
     public Evidence(PatientRecord record, Attestations attestations, DateOnly orderDate, string? orderId = null, BesponsaOptions? options = null)
     {
         Options = options ?? new BesponsaOptions();
@@ -77,8 +79,25 @@ internal sealed class Evidence
 
     public IEnumerable<Condition> AssertedConditions => Record.Conditions.Where(IsConfirmed);
 
-    /// <summary>The drugs of a set by what the record shows was given (see <see cref="TherapyReceived"/>).</summary>
+    /// <summary>The drugs of a set by what the record shows was given (see <see cref="TherapyReceived"/>); computed once per set.</summary>
     public Therapy Therapy(CodeSet drugs)
+    {
+        if (_therapies.TryGetValue(drugs, out var known))
+        {
+            return known;
+        }
+
+        var therapy = Classify(drugs);
+        _therapies[drugs] = therapy;
+        return therapy;
+    }
+
+    /// <summary>Recorded hepatic VOD, shown as a risk factor with the VOD-monitoring attestation.</summary>
+    public IEnumerable<EvidenceItem> VodRiskFactors => AssertedConditions
+        .Where(c => BesponsaValueSets.HepaticVod.ContainsAny(c.Code))
+        .Select(c => Describe.Condition(c) with { Description = $"VOD risk factor: prior {Describe.Condition(c).Description}" });
+
+    private Therapy Classify(CodeSet drugs)
     {
         var matching = Record.Medications.Where(m => !IsOrderItself(m) && drugs.ContainsAny(m.Codes)).ToList();
         return new Therapy(
