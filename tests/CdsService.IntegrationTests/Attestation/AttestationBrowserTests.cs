@@ -54,7 +54,7 @@ public sealed class AttestationBrowserTests : IDisposable
         Assert.True(await page.GetByRole(AriaRole.Group, new() { Name = "The leukemia is B-cell precursor" }).GetByLabel("Yes").IsCheckedAsync());
         await Assertions.Expect(page.GetByText("Pre-filled from the chart: B-cell acute lymphoblastic leukemia")).ToBeVisibleAsync();
 
-        // The first answer by keyboard (Tab to the radio group, Space to choose), the others by label.
+        // The first answer by keyboard (focus on the radio, Space to choose it), the others by clicking their labels.
         var cd22 = page.GetByRole(AriaRole.Group, new() { Name = "CD22-positive" });
         await cd22.GetByLabel("Yes").FocusAsync();
         await page.Keyboard.PressAsync("Space");
