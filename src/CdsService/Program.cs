@@ -1,6 +1,8 @@
+using CdsService.Attestation;
 using CdsService.Audit;
 using CdsService.CdsHooks;
 using CdsService.Hosting;
+using CdsService.Pages;
 using CdsService.Policies;
 using CdsService.Feedback;
 using CdsService.Operator;
@@ -27,6 +29,9 @@ builder.Services.AddPriorAuthPolicies();
 
 // 5. What the service remembers: feedback, audit trail, determinations (SQLite, or PostgreSQL for replicas).
 builder.Services.AddServiceState();
+// Pages for people: the policy text, the questionnaire preview, the attestation form.
+builder.Services.AddPages();
+builder.Services.AddAttestationForms();
 
 // Liveness and readiness for orchestrators.
 builder.Services.AddHealth();
@@ -44,6 +49,8 @@ app.UseCdsSecurity();
 app.MapHealth();
 app.MapCdsHooks();
 app.MapPolicyDocuments();
+app.MapPages();
+app.MapAttestationForms();
 app.MapValueSets();
 app.MapFeedback();
 app.MapOperator();

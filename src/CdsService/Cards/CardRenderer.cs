@@ -1,3 +1,4 @@
+using System.Text;
 using CdsService.CdsHooks;
 using CdsService.CdsHooks.Wire;
 using CdsService.Policies;
@@ -7,15 +8,18 @@ using Microsoft.Extensions.Options;
 namespace CdsService.Cards;
 
 /// <summary>
-/// Renders policy decisions as CDS Hooks cards: one card per finding, most severe first, each with a payer
-/// source, a CRD card-type topic, a Markdown checklist of the criteria it concerns, and those criteria's
-/// statuses under <see cref="CardContract.CriteriaExtensionKey"/>.
+/// Renders policy decisions as CDS Hooks cards in one voice: a summary card whose one count (<see cref="PriorAuthStatus"/>)
+/// matches its checklist, then one card per distinct problem, most severe first, none repeating another. Each card has
+/// the payer as source, a CRD card-type topic, Markdown that names the order by drug and date and every value from the
+/// chart escaped, a link for every form or document it names, and under <see cref="CardContract.CriteriaExtensionKey"/>
+/// the criteria it concerns with their statuses and the FHIR references behind them, for machines.
 /// </summary>
 internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider clock)
 {
     private const int MaxSummaryLength = 139;
 
-    public CdsResponse Render(IReadOnlyList<PolicyDecision> decisions, HookRequest request, CdsCall call)
+    /// <param name="formLink">The attestation form opened from this call for a decision, when the service offers one.</param>
+    public CdsResponse Render(IReadOnlyList<PolicyDecision> decisions, HookRequest request, CdsCall call, Func<PolicyDecision, Uri?>? formLink = null)
     {
         var configuration = CrdConfiguration.From(request);
         var cards = new List<Card>();
@@ -23,8 +27,9 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         foreach (var decision in decisions)
         {
+            var context = new CardContext(decision, PriorAuthStatus.Of(decision), Form(decision, call, formLink), PolicyUrl(decision.Policy, call));
             cards.AddRange(decision.Findings
-                .Select(f => RenderFinding(f, decision, request, call))
+                .Select(f => RenderFinding(f, context, request))
                 .Where(c => configuration.Enabled(c.Source.Topic!.Code)));
             if (configuration.Enabled(CrdConfiguration.CoverageInfo) && CoverageInformation.Build(decision, today) is { } action)
             {
@@ -38,8 +43,9 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
             actions.Count > 0 ? actions : null);
     }
 
-    private Card RenderFinding(Finding finding, PolicyDecision decision, HookRequest request, CdsCall call)
+    private Card RenderFinding(Finding finding, CardContext context, HookRequest request)
     {
+        var decision = context.Decision;
         var criteria = finding.CriterionIds.Select(id => decision[id]).ToList();
         var indicator = finding.Kind switch
         {
@@ -48,16 +54,17 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
             _ => Indicators.Info,
         };
         var suggestions = finding.Orders.Count == 0 ? null : finding.Orders.Select(o => Suggest(o, request)).ToList();
+        var isSummary = finding.Kind == FindingKind.Summary;
         return new Card(
-            Summary: Shorten(finding.Summary),
+            Summary: Shorten(isSummary ? context.Status.Summary(decision) : finding.Summary),
             Indicator: indicator,
-            Source: new CardSource(payer.Value.Name, PolicyUrl(decision.Policy, call).AbsoluteUri, Topic: Topic(finding.Topic)),
+            Source: new CardSource(payer.Value.Name, context.PolicyUrl.AbsoluteUri, Topic: Topic(finding.Topic)),
             Uuid: Guid.NewGuid().ToString(),
-            Detail: Detail(finding, decision, criteria),
+            Detail: isSummary ? SummaryDetail(context) : Detail(finding, context, criteria),
             Suggestions: suggestions,
             SelectionBehavior: suggestions is null ? null : "any",
             OverrideReasons: indicator == Indicators.Info ? null : OverrideReasons,
-            Links: Links(finding, decision, call),
+            Links: Links(finding, context),
             Extension: Extension(finding, decision, criteria));
     }
 
@@ -78,32 +85,106 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
         return extension.Count > 0 ? extension : null;
     }
 
-    private static string Detail(Finding finding, PolicyDecision decision, List<CriterionResult> criteria)
+    private static string SummaryDetail(CardContext context)
     {
-        var order = $"Order: {decision.Order.TypeName}/{decision.Order.Id} ({decision.Policy.DrugName}, "
-            + $"{decision.Kind.Literal()} request, approval up to {decision.ApprovalMonths} months).";
-        var intro = string.IsNullOrEmpty(finding.Detail) ? "" : finding.Detail + "\n\n";
-        return criteria.Count == 0 ? $"{intro}{order}" : $"{intro}{order}\n\n{Checklist.Render(criteria)}";
+        var (decision, status) = (context.Decision, context.Status);
+        var markdown = new StringBuilder(OrderLine(decision)).Append("\n\n");
+        if (decision.Determination is { } approved)
+        {
+            markdown.Append($"Prior authorization **{MarkdownText.Escape(approved.AuthorizationNumber)}** is approved for this order from {PriorAuthStatus.Day(approved.Start)} through {PriorAuthStatus.Day(approved.Expiry)}. No request needs to be sent.");
+        }
+        else if (status.HardStop)
+        {
+            markdown.Append("The order is outside the policy: a criterion marked **Not met** below cannot be met by documentation.");
+        }
+        else if (status.ReadyToSubmit)
+        {
+            markdown.Append($"Every applicable criterion is met. Submit the prior-authorization request with the answers to the {Anchor(context.FormLabel, context.Form)}.");
+        }
+        else
+        {
+            var steps = new List<string>();
+            if (status.NeedsDocumentation > 0)
+            {
+                steps.Add($"answer the open items in the {Anchor(context.FormLabel, context.Form)} (or record them in the chart) and sign the order again");
+            }
+
+            if (status.NotMet > 0)
+            {
+                steps.Add("resolve the requirements marked **Not met**, or change the plan");
+            }
+
+            if (status.OrdersToAdd > 0)
+            {
+                steps.Add("add the suggested test orders");
+            }
+
+            if (status.PartlyRead)
+            {
+                steps.Add("sign again when the EHR's record can be read in full");
+            }
+
+            var next = string.Join("; ", steps);
+            markdown.Append("Before the request can be submitted: ").Append(next).Append('.');
+        }
+
+        markdown.Append("\n\n**Checklist** (").Append(PriorAuthStatus.Count(status.Applicable, "criterion applies", "criteria apply")).Append("):\n\n")
+            .Append(Checklist.Render(decision.Criteria.OrderBy(c => c.Status == CriterionStatus.NotApplicable)))
+            .Append("\nPolicy: ").Append(Anchor($"{decision.Policy.DrugName} prior-approval policy", context.PolicyUrl)).Append('\n');
+        return markdown.ToString();
     }
 
-    private List<Link>? Links(Finding finding, PolicyDecision decision, CdsCall call)
+    private static string Detail(Finding finding, CardContext context, List<CriterionResult> criteria)
     {
-        var links = new List<Link>();
+        var markdown = new StringBuilder(OrderLine(context.Decision)).Append("\n\n");
+        if (!string.IsNullOrEmpty(finding.Detail))
+        {
+            markdown.Append(MarkdownText.Escape(finding.Detail)).Append("\n\n");
+        }
+
         if (finding.OffersQuestionnaire)
         {
-            links.Add(new Link(
-                $"{decision.Policy.DrugName} prior-approval questionnaire",
-                call.Resolve($"fhir/Questionnaire/{decision.Policy.QuestionnaireId}").AbsoluteUri,
-                "absolute"));
+            markdown.Append("Answer in the ").Append(Anchor(context.FormLabel, context.Form)).Append(", then sign the order again.\n\n");
+        }
+
+        if (criteria.Count > 0 && finding.Kind != FindingKind.RecordIncomplete)
+        {
+            markdown.Append(Checklist.Render(criteria));
+        }
+
+        return markdown.ToString().TrimEnd() + "\n";
+    }
+
+    private static string OrderLine(PolicyDecision decision) =>
+        $"**{MarkdownText.Escape(OrderName.Of(decision))}**: {decision.Kind.Literal()} request; an approval lasts up to {decision.ApprovalMonths} months.";
+
+    private static string Anchor(string label, Uri url) => $"[{MarkdownText.Escape(label)}](<{url.AbsoluteUri}>)";
+
+    private static List<Link>? Links(Finding finding, CardContext context)
+    {
+        var links = new List<Link>();
+        var decision = context.Decision;
+        var status = context.Status;
+        var summaryNamesForm = finding.Kind == FindingKind.Summary && decision.Determination is null && !status.HardStop
+            && (status.NeedsDocumentation > 0 || status.ReadyToSubmit);
+        if (finding.OffersQuestionnaire || summaryNamesForm)
+        {
+            links.Add(new Link(context.FormLabel, context.Form.AbsoluteUri, "absolute"));
         }
 
         if (finding.Kind == FindingKind.Summary)
         {
-            links.Add(new Link($"{decision.Policy.DrugName} prior-approval policy", PolicyUrl(decision.Policy, call).AbsoluteUri, "absolute"));
+            links.Add(new Link($"{decision.Policy.DrugName} prior-approval policy", context.PolicyUrl.AbsoluteUri, "absolute"));
         }
 
         return links.Count > 0 ? links : null;
     }
+
+    // The attestation form when the service opened one for this order, otherwise the questionnaire itself.
+    private static (Uri Url, string Label) Form(PolicyDecision decision, CdsCall call, Func<PolicyDecision, Uri?>? formLink) =>
+        formLink?.Invoke(decision) is { } form
+            ? (form, $"{decision.Policy.DrugName} prior-authorization form")
+            : (call.Resolve($"fhir/Questionnaire/{decision.Policy.QuestionnaireId}"), $"{decision.Policy.DrugName} prior-approval questionnaire");
 
     private Uri PolicyUrl(PolicyInfo policy, CdsCall call) =>
         payer.Value.PolicyUrls.GetValueOrDefault(policy.Id) ?? call.Resolve($"policies/{policy.Id}");
@@ -142,4 +223,12 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
 
     private static string Shorten(string summary) =>
         summary.Length <= MaxSummaryLength ? summary : summary[..(MaxSummaryLength - 1)].TrimEnd() + "…";
+
+    /// <summary>What every card of one decision shares: the count, the form (or questionnaire) and the policy links.</summary>
+    private sealed record CardContext(PolicyDecision Decision, PriorAuthStatus Status, (Uri Url, string Label) FormLink, Uri PolicyUrl)
+    {
+        public Uri Form => FormLink.Url;
+
+        public string FormLabel => FormLink.Label;
+    }
 }

@@ -3,27 +3,32 @@ using CdsService.Policies;
 
 namespace CdsService.Cards;
 
-/// <summary>Renders criteria as a GitHub-flavoured Markdown task list with the evidence behind each.</summary>
+/// <summary>
+/// Criteria as a plain Markdown list that renders the same in every client (no GFM task-list boxes): each row names the
+/// status in words, the criterion's title, what was concluded and the evidence, described for a person. The FHIR
+/// references behind the evidence are for machines and go in the card extension instead.
+/// </summary>
 internal static class Checklist
 {
+    public static string Status(CriterionStatus status) => status switch
+    {
+        CriterionStatus.Met => "Met",
+        CriterionStatus.NotMet => "Not met",
+        CriterionStatus.Unknown => "Needs documentation",
+        _ => "Not applicable",
+    };
+
     public static string Render(IEnumerable<CriterionResult> criteria)
     {
         var markdown = new StringBuilder();
         foreach (var c in criteria)
         {
-            var box = c.Status is CriterionStatus.Met or CriterionStatus.NotApplicable ? "[x]" : "[ ]";
-            var status = c.Status switch
+            markdown.Append("- **").Append(Status(c.Status)).Append("**: ").Append(MarkdownText.Escape(c.Title)).Append(". ")
+                .Append(MarkdownText.Escape(Sentence(c.Explanation)));
+            var evidence = c.Evidence.Select(e => e.Description).Where(d => !string.IsNullOrWhiteSpace(d)).Distinct().ToList();
+            if (evidence.Count > 0)
             {
-                CriterionStatus.Met => "met",
-                CriterionStatus.NotMet => "**not met**",
-                CriterionStatus.Unknown => "unknown, please document",
-                _ => "not applicable",
-            };
-            markdown.Append("- ").Append(box).Append(" **").Append(Escape(c.Title)).Append("** (`").Append(c.Id).Append("`): ")
-                .Append(status).Append(". ").Append(Escape(Sentence(c.Explanation)));
-            if (c.Evidence.Count > 0)
-            {
-                markdown.Append(" _Evidence: ").Append(Escape(string.Join("; ", c.Evidence.Select(e => e.Description).Distinct()))).Append('_');
+                markdown.Append(" Evidence: ").Append(MarkdownText.Escape(string.Join("; ", evidence).TrimEnd('.'))).Append('.');
             }
 
             markdown.Append('\n');
@@ -34,11 +39,4 @@ internal static class Checklist
 
     private static string Sentence(string text) =>
         text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..] + (text.EndsWith('.') ? "" : ".");
-
-    // Evidence ids and explanations are plain text; keep them from being read as Markdown or HTML.
-    private static string Escape(string text) => text
-        .Replace("\\", "\\\\", StringComparison.Ordinal)
-        .Replace("_", "\\_", StringComparison.Ordinal)
-        .Replace("*", "\\*", StringComparison.Ordinal)
-        .Replace("<", "&lt;", StringComparison.Ordinal);
 }

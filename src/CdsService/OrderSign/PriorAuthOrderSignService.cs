@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CdsService.Attestation;
 using CdsService.Audit;
 using CdsService.Cards;
 using CdsService.CdsHooks;
@@ -20,6 +21,7 @@ internal sealed class PriorAuthOrderSignService(
     CardRenderer renderer,
     PreemptiveDeterminations determinations,
     HookCallAudit audit,
+    FormLinks forms,
     TimeProvider clock) : ICdsService
 {
     public HookDefinition Hook => HookDefinition.OrderSign;
@@ -61,16 +63,31 @@ internal sealed class PriorAuthOrderSignService(
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         IReadOnlyList<PolicyDecision> decisions = [.. orders.Select(order => policy.Evaluate(order, record, today))];
 
+        // An order that still needs documentation or attestation gets a form link (its state stored, not in the link).
+        // Such an order is never granted on the spot, so the links hold whether or not a determination is stored.
+        var links = new Dictionary<PolicyDecision, Uri>(ReferenceEqualityComparer.Instance);
+        foreach (var decision in decisions.Where(NeedsForm))
+        {
+            links[decision] = await forms.CreateAsync(decision, request, call, OrderName.Of(decision), cancellationToken);
+        }
+
+        Uri? Link(PolicyDecision d) => links.GetValueOrDefault(d);
+
         // A determination is stored before the answer that reports it; if it cannot be, the order gets the ordinary answer.
         var granted = determinations.Grant(decisions, request);
-        var response = renderer.Render(granted, request, call);
+        var response = renderer.Render(granted, request, call, Link);
         if (!ReferenceEquals(granted, decisions) && !await determinations.StoreAsync(granted, response, audit.PatientKey(request), cancellationToken))
         {
             granted = decisions;
-            response = renderer.Render(decisions, request, call);
+            response = renderer.Render(decisions, request, call, Link);
         }
 
         audit.Record(Description.Id, request, granted, response, Stopwatch.GetElapsedTime(started));
         return response;
     }
+
+    private static bool NeedsForm(PolicyDecision decision) =>
+        decision.Determination is null
+        && decision.Coverage.Status != CoverageStatus.NotCovered
+        && decision.Criteria.Any(c => c.Status == CriterionStatus.Unknown);
 }

@@ -24,8 +24,8 @@ internal static class DecisionBuilder
         foreach (var c in criteria.Where(c => c.Status == CriterionStatus.NotMet))
         {
             findings.Add(c.WhenNotMet == Consequence.HardStop
-                ? new Finding(FindingKind.HardStop, $"{drug} not approvable: {c.Explanation}", "", [c.Id], c.Topic, [])
-                : new Finding(FindingKind.UnmetRequirement, $"{drug} prior approval: {c.Explanation}", "", [c.Id], c.Topic, []));
+                ? new Finding(FindingKind.HardStop, $"{drug} cannot be approved: {Lower(c.Explanation)}", "", [c.Id], c.Topic, [])
+                : new Finding(FindingKind.UnmetRequirement, $"Requirement not met: {Lower(c.Explanation)}", "", [c.Id], c.Topic, []));
         }
 
         // Once the order cannot be approved at all, asking for more documentation is noise; the summary still lists it.
@@ -35,8 +35,8 @@ internal static class DecisionBuilder
         {
             findings.Add(new Finding(
                 FindingKind.DocumentationNeeded,
-                $"Unknown, please document for {drug} prior approval: {Join(undocumented)}",
-                "These criteria could not be evaluated because the record holds no evidence for them. Record the evidence in the chart, or answer the matching items of the prior-approval questionnaire.",
+                $"Document for prior authorization: {Items(undocumented)}",
+                "The chart holds no evidence for these criteria, so they are unknown rather than not met. Record the evidence in the chart, or answer for them.",
                 [.. undocumented.Select(c => c.Id)],
                 GuidanceTopic.CoverageInformation,
                 [],
@@ -48,8 +48,8 @@ internal static class DecisionBuilder
         {
             findings.Add(new Finding(
                 FindingKind.AttestationNeeded,
-                $"Complete the {drug} prior-approval questionnaire ({unattested.Count} item{(unattested.Count == 1 ? "" : "s")} unanswered)",
-                "The policy requires the prescriber to document or attest these items. Complete the questionnaire (DTR) and sign the order again.",
+                $"Prescriber attestation needed: {Items(unattested)}",
+                "The policy requires the prescriber to attest to these items.",
                 [.. unattested.Select(c => c.Id)],
                 GuidanceTopic.CoverageInformation,
                 [],
@@ -61,19 +61,33 @@ internal static class DecisionBuilder
         {
             findings.Add(new Finding(
                 FindingKind.RecordIncomplete,
-                $"The patient record could not be fully read; {drug} criteria may be incomplete",
-                $"These parts of the record could not be retrieved from the EHR: {string.Join(", ", record.Unavailable.Order())}. Criteria that depend on them are shown as unknown.",
+                "The patient's record could not be fully read from the EHR",
+                $"Could not be retrieved: {string.Join(", ", record.Unavailable.Order())}. Criteria that depend on them show as needing documentation until the order is signed again with the record readable.",
                 [.. criteria.Where(c => c.Status == CriterionStatus.Unknown).Select(c => c.Id)],
                 GuidanceTopic.CoverageInformation,
                 []));
         }
 
         var coverage = Assess(criteria, findings, record, approvalMonths, kind);
-        findings.Insert(0, SummaryFinding(policy, kind, approvalMonths, criteria, coverage));
+        findings.Insert(0, SummaryFinding(policy, criteria, coverage));
         return new PolicyDecision(policy, order, kind, approvalMonths, criteria, findings, coverage, PrimaryCoverage(record));
     }
 
-    private static string Join(IEnumerable<CriterionResult> criteria) => string.Join(", ", criteria.Select(c => c.Id));
+    private static string Join(IEnumerable<CriterionResult> criteria) => string.Join("; ", criteria.Select(c => Lower(c.Title)));
+
+    /// <summary>A sentence's first word in lower case to follow a colon, unless it is a name or an abbreviation (Ph+, ALL, CD22).</summary>
+    private static string Lower(string text)
+    {
+        var word = text.Split(' ', 2)[0];
+        return word.Length > 1 && char.IsUpper(word[0]) && word.Skip(1).All(char.IsLower) ? char.ToLowerInvariant(text[0]) + text[1..] : text;
+    }
+
+    /// <summary>The criteria by title when they fit in a card summary, otherwise by count.</summary>
+    private static string Items(List<CriterionResult> criteria)
+    {
+        var titles = Join(criteria);
+        return titles.Length <= 90 ? titles : $"{criteria.Count} items";
+    }
 
     private static CoverageAssessment Assess(
         IReadOnlyList<CriterionResult> criteria, List<Finding> findings, PatientRecord record, int months, RequestKind kind)
@@ -90,29 +104,24 @@ internal static class DecisionBuilder
         }
 
         var open = criteria.Count(c => c.Status is CriterionStatus.NotMet or CriterionStatus.Unknown);
+        var orders = findings.Sum(f => f.Orders.Count);
         var term = $"{kind.Literal()} approval, {months} months";
         return new CoverageAssessment(
             CoverageStatus.Covered,
             true,
             true,
-            open == 0
-                ? $"Prior authorization required ({term}); all policy criteria are documented. Submit with the completed questionnaire."
-                : $"Prior authorization required ({term}); {open} {(open == 1 ? "criterion still needs" : "criteria still need")} documentation, attestation or a change of plan.");
+            (open, orders) switch
+            {
+                (0, 0) => $"Prior authorization required ({term}); every applicable policy criterion is documented.",
+                (0, _) => $"Prior authorization required ({term}); every applicable criterion is documented, and {orders} baseline {(orders == 1 ? "test is" : "tests are")} still to be ordered.",
+                _ => $"Prior authorization required ({term}); {open} {(open == 1 ? "criterion still needs" : "criteria still need")} documentation, attestation or a change of plan.",
+            });
     }
 
-    private static Finding SummaryFinding(PolicyInfo policy, RequestKind kind, int months, IReadOnlyList<CriterionResult> criteria, CoverageAssessment coverage)
+    private static Finding SummaryFinding(PolicyInfo policy, IReadOnlyList<CriterionResult> criteria, CoverageAssessment coverage)
     {
-        var applicable = criteria.Where(c => c.Status != CriterionStatus.NotApplicable).ToList();
-        var met = applicable.Count(c => c.Status == CriterionStatus.Met);
-        var term = $"{kind.Literal()}, {months} months";
-        var summary = coverage.Status switch
-        {
-            CoverageStatus.NotCovered => $"{policy.DrugName} does not meet the payer's prior-approval policy ({met} of {applicable.Count} criteria met)",
-            CoverageStatus.Indeterminate => $"{policy.DrugName} requires prior approval: {met} of {applicable.Count} criteria met on a partly read record ({term})",
-            _ when met == applicable.Count => $"{policy.DrugName} prior approval: all {applicable.Count} criteria met; submit prior authorization ({term})",
-            _ => $"{policy.DrugName} requires prior approval: {met} of {applicable.Count} criteria met ({term})",
-        };
-        return new Finding(FindingKind.Summary, summary, coverage.Reason, [.. criteria.Select(c => c.Id)], GuidanceTopic.CoverageInformation, []);
+        // The card layer words the summary (it also knows of a pre-emptive determination, set after evaluation).
+        return new Finding(FindingKind.Summary, $"{policy.DrugName} prior authorization", coverage.Reason, [.. criteria.Select(c => c.Id)], GuidanceTopic.CoverageInformation, []);
     }
 
     /// <summary>The active Coverage the assertion is about (lowest <c>order</c> first), as <c>Coverage/id</c>.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 
@@ -14,6 +15,7 @@ internal sealed partial class CdsJwtEvents(
     ReplayCache replays,
     IOptions<SecurityOptions> security,
     TimeProvider clock,
+    IHostEnvironment environment,
     ILogger<CdsJwtEvents> logger) : JwtBearerEvents
 {
     public override async Task MessageReceived(MessageReceivedContext context)
@@ -66,9 +68,10 @@ internal sealed partial class CdsJwtEvents(
         }
     }
 
-    public override Task Challenge(JwtBearerChallengeContext context)
+    public override async Task Challenge(JwtBearerChallengeContext context)
     {
-        // A bare 401: which rule failed is for this service's log, not for whoever holds the token.
+        // A bare 401: which rule failed is for this service's log, not for whoever holds the token. Development, where
+        // the developer wiring up a client is the only caller, also says which rule (the reason code, never the token).
         context.HandleResponse();
         var reason = CdsTokenRejectedException.ReasonOf(context.AuthenticateFailure);
         var issuer = (context.HttpContext.Items[typeof(TrustedClient)] as TrustedClient)?.Issuer ?? "-";
@@ -81,8 +84,20 @@ internal sealed partial class CdsJwtEvents(
             statusCodePages.Enabled = false;
         }
 
-        return Task.CompletedTask;
+        if (environment.IsDevelopment())
+        {
+            await context.Response.WriteAsJsonAsync(RefusalProblem(reason), (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", context.HttpContext.RequestAborted);
+        }
     }
+
+    private static ProblemDetails RefusalProblem(RejectionReason reason) => new()
+    {
+        Status = StatusCodes.Status401Unauthorized,
+        Title = "CDS client token refused",
+        Detail = $"The token was refused: {reason}. See the README's \"What a call must carry\" table for the rule behind each reason. "
+            + "Only the Development profile explains a refusal; elsewhere the answer is a bare 401.",
+        Extensions = { ["reason"] = reason.ToString() },
+    };
 
     private RejectionReason? Check(JsonWebToken token, TrustedClient client)
     {

@@ -22,7 +22,12 @@ internal static class SecurityHeaders
         var headers = http.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        // A human-readable page (Pages/HtmlPage) states its own, equally strict, policy that lets its stylesheet load.
+        if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+        {
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        }
+
         headers["Referrer-Policy"] = "no-referrer";
 
         // Hook responses carry patient-specific decisions: never stored by a browser or an intermediary.

@@ -9,14 +9,12 @@ namespace CdsService.Tests.Cards;
 
 public sealed class CardRendererTests
 {
-    private static readonly CdsCall Call = new(new Uri("https://cds.example.org/"));
-
-    private readonly CardRenderer _renderer = new(Options.Create(new PayerOptions { Name = "Example Health Plan" }), TimeProvider.System);
+    private readonly CardRenderer _renderer = Renderer();
 
     [Fact]
     public void Hard_stops_come_first_and_every_card_names_its_criteria_and_statuses()
     {
-        var response = _renderer.Render([Decide([Met("age"), HardStop("diagnosis"), Unknown("cd22", EvidenceKind.Attestation)])], Request(), Call);
+        var response = _renderer.Render([Decide([Met("age"), HardStop("diagnosis"), Unknown("cd22", EvidenceKind.Attestation)])], HookRequest(), Call);
 
         Assert.Equal("critical", response.Cards[0].Indicator);
         var criteria = Criteria(response.Cards[0]);
@@ -30,7 +28,7 @@ public sealed class CardRendererTests
     [Fact]
     public void Warning_and_critical_cards_offer_override_reasons_with_displays_info_cards_do_not()
     {
-        var response = _renderer.Render([Decide([HardStop("diagnosis"), Unknown("cd22")])], Request(), Call);
+        var response = _renderer.Render([Decide([HardStop("diagnosis"), Unknown("cd22")])], HookRequest(), Call);
 
         Assert.All(response.Cards.Where(c => c.Indicator != "info"), c => Assert.All(c.OverrideReasons!, r => Assert.False(string.IsNullOrEmpty(r.Display))));
         Assert.All(response.Cards.Where(c => c.Indicator == "info"), c => Assert.Null(c.OverrideReasons));
@@ -42,7 +40,7 @@ public sealed class CardRendererTests
         var longWhy = new string('x', 200);
         var decision = Decide([new CriterionResult("age", "Age", CriterionStatus.NotMet, longWhy, [], WhenNotMet: Consequence.HardStop)]);
 
-        var response = _renderer.Render([decision], Request(), Call);
+        var response = _renderer.Render([decision], HookRequest(), Call);
 
         Assert.All(response.Cards, c => Assert.True(c.Summary.Length < 140));
     }
@@ -50,9 +48,9 @@ public sealed class CardRendererTests
     [Fact]
     public void Questionnaire_link_is_absolute_and_resolves_against_the_public_base()
     {
-        var response = _renderer.Render([Decide([Unknown("lft", EvidenceKind.Attestation)])], Request(), Call);
+        var response = _renderer.Render([Decide([Unknown("lft", EvidenceKind.Attestation)])], HookRequest(), Call);
 
-        var link = response.Cards.SelectMany(c => c.Links ?? []).Single(l => l.Url.Contains("Questionnaire", StringComparison.Ordinal));
+        var link = response.Cards.SelectMany(c => c.Links ?? []).Where(l => l.Url.Contains("Questionnaire", StringComparison.Ordinal)).DistinctBy(l => l.Url).Single();
         Assert.Equal("https://cds.example.org/fhir/Questionnaire/testdrug-pa", link.Url);
         Assert.Equal("absolute", link.Type);
         Assert.Null(link.AppContext);
@@ -65,7 +63,7 @@ public sealed class CardRendererTests
             [new ProposedOrder("Order ALT", new ServiceRequest { Status = RequestStatus.Draft, Intent = RequestIntent.Order })]);
         var decision = Decide([Met("lft")]) is var d ? d with { Findings = [.. d.Findings, finding] } : null!;
 
-        var response = _renderer.Render([decision], Request(), Call);
+        var response = _renderer.Render([decision], HookRequest(), Call);
 
         var card = response.Cards.Single(c => c.Suggestions is not null);
         Assert.Equal("any", card.SelectionBehavior);
@@ -78,13 +76,4 @@ public sealed class CardRendererTests
 
     private static List<(string, string)> Criteria(CdsService.CdsHooks.Wire.Card card) =>
         [.. ((IEnumerable<CriterionStatusEntry>)card.Extension![CardContract.CriteriaExtensionKey]).Select(e => (e.Id, e.Status))];
-
-    private static HookRequest Request() => new(
-        "order-sign",
-        "hook-1",
-        null,
-        null,
-        new HookContext(new Dictionary<string, string> { ["patientId"] = "p1", ["userId"] = "Practitioner/prac-1" }, new Dictionary<string, Resource>()),
-        new Dictionary<string, PrefetchValue>(),
-        []);
 }

@@ -1,6 +1,9 @@
+using CdsService.Cards;
+using CdsService.CdsHooks;
 using CdsService.PatientRecords;
 using CdsService.Policies;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.Options;
 
 namespace CdsService.Tests.Cards;
 
@@ -38,4 +41,19 @@ internal static class DecisionFactory
 
     public static CriterionResult Unknown(string id, EvidenceKind kind = EvidenceKind.ClinicalRecord) =>
         new(id, id, CriterionStatus.Unknown, "not documented", [], kind);
+
+    /// <summary>Where the service is published in rendering tests.</summary>
+    public static readonly CdsCall Call = new(new Uri("https://cds.example.org/"));
+
+    public static CardRenderer Renderer() => new(Options.Create(new PayerOptions { Name = "Example Health Plan" }), TimeProvider.System);
+
+    /// <summary>An order-sign call from Practitioner/prac-1 about patient p1, with nothing else.</summary>
+    public static HookRequest HookRequest() => new(
+        "order-sign",
+        "hook-1",
+        null,
+        null,
+        new HookContext(new Dictionary<string, string> { ["patientId"] = "p1", ["userId"] = "Practitioner/prac-1" }, new Dictionary<string, Resource>()),
+        new Dictionary<string, PrefetchValue>(),
+        []);
 }

@@ -21,11 +21,21 @@ internal sealed record Therapy(IReadOnlyList<MedicationUse> Received, IReadOnlyL
         _ => $"{drugs} ordered without proof of use, and could not identify {string.Join(", ", Unidentified.Select(Label))}",
     };
 
-    // "Medication/x" when a literal reference could not be followed; otherwise which record holds the unknown drug.
-    private static string Label(MedicationUse use) =>
-        use.UnresolvedMedication is { } reference && reference.StartsWith("Medication/", StringComparison.Ordinal)
-            ? reference
-            : $"the medication of {use.Reference}{(use.UnresolvedMedication is null ? " (coded only in an unrecognised system)" : "")}";
+    // Which record holds the unknown drug, as a clinician would find it (type and date; ids stay in the references).
+    private static string Label(MedicationUse use)
+    {
+        var record = $"the {Records.GetValueOrDefault(use.Source.TypeName, use.Source.TypeName)}{(use.Date is { } d ? $" of {d:yyyy-MM-dd}" : "")}";
+        return use.UnresolvedMedication is { } reference && reference.StartsWith("Medication/", StringComparison.Ordinal)
+            ? $"the medication {record} refers to (not in the record)"
+            : $"the medication of {record}{(use.UnresolvedMedication is null ? " (coded only in an unrecognised system)" : "")}";
+    }
+
+    private static readonly Dictionary<string, string> Records = new(StringComparer.Ordinal)
+    {
+        ["MedicationRequest"] = "medication order",
+        ["MedicationStatement"] = "medication statement",
+        ["MedicationAdministration"] = "medication administration",
+    };
 }
 
 /// <summary>Record queries shared by the Besponsa criteria.</summary>

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using CdsService.IntegrationTests.Fixtures;
+using CdsService.IntegrationTests.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+
+namespace CdsService.IntegrationTests.Attestation;
+
+/// <summary>An attestation link opens its form, so request logs name the route, never the link.</summary>
+public sealed class AttestationLogTests : IDisposable
+{
+    private readonly LogCapture _logs = new();
+    private readonly CdsApp _app;
+
+    public AttestationLogTests() => _app = new CdsApp().WithServices(s => s.AddSingleton<ILogEventSink>(_logs));
+
+    [Fact]
+    public async Task Request_logs_never_hold_an_attestation_link()
+    {
+        using var hook = await _app.PostJsonAsync(CdsApp.BesponsaService, Examples.Read("scenarios/07-attestation-missing/request.json"));
+        using var body = JsonDocument.Parse(await hook.Content.ReadAsStringAsync());
+        var link = body.RootElement.GetProperty("cards").EnumerateArray()
+            .SelectMany(c => c.TryGetProperty("links", out var l) ? l.EnumerateArray() : [])
+            .Select(l => l.GetProperty("url").GetString()!)
+            .First(u => u.Contains("/attestation/", StringComparison.Ordinal));
+
+        using var page = await _app.CreateClient().GetAsync(new Uri(link));
+
+        var token = link[(link.LastIndexOf('/') + 1)..];
+        Assert.DoesNotContain(token, _logs.AllText(), StringComparison.Ordinal);
+        Assert.Contains("/attestation/{link}", _logs.AllText(), StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _app.Dispose();
+}
