@@ -15,7 +15,7 @@ internal static class FhirDates
             return null;
         }
 
-        if (new FhirDateTime(value).TryToDateTimeOffset(out var instant))
+        if (TryInstant(value, out var instant))
         {
             return instant;
         }
@@ -28,7 +28,8 @@ internal static class FhirDates
     /// </summary>
     public static (DateOnly Earliest, DateOnly Latest)? Bounds(string? value)
     {
-        if (value is null || value.Length < 4 || !int.TryParse(value.AsSpan(0, 4), out var year))
+        // FHIR allows the year 0000, which .NET cannot represent: it is refused as unusable rather than thrown on.
+        if (value is null || value.Length < 4 || !int.TryParse(value.AsSpan(0, 4), out var year) || year is < 1 or > 9999)
         {
             return null;
         }
@@ -40,10 +41,43 @@ internal static class FhirDates
 
         if (value.Length >= 7 && int.TryParse(value.AsSpan(5, 2), out var month) && month is >= 1 and <= 12)
         {
-            var first = new DateOnly(year, month, 1);
-            return (first, first.AddMonths(1).AddDays(-1));
+            return (new DateOnly(year, month, 1), new DateOnly(year, month, DateTime.DaysInMonth(year, month)));
         }
 
         return (new DateOnly(year, 1, 1), new DateOnly(year, 12, 31));
+    }
+
+    /// <summary>
+    /// <paramref name="day"/> moved by whole years and days, clamped to the calendar .NET can represent: valid FHIR dates
+    /// such as 9999-12-31 or 0001-01-01 are real input, and arithmetic on them must not overflow.
+    /// </summary>
+    public static DateOnly Shift(DateOnly day, int years = 0, int days = 0)
+    {
+        var target = (long)day.DayNumber + days;
+        var shifted = target < DateOnly.MinValue.DayNumber ? DateOnly.MinValue
+            : target > DateOnly.MaxValue.DayNumber ? DateOnly.MaxValue
+            : DateOnly.FromDayNumber((int)target);
+        var year = (long)shifted.Year + years;
+        if (year < 1)
+        {
+            return DateOnly.MinValue;
+        }
+
+        return year > 9999 ? DateOnly.MaxValue : shifted.AddYears(years);
+    }
+
+    // Firely converts with DateTimeOffset arithmetic, which overflows at the ends of the calendar (0001 with a
+    // positive offset, 9999-12-31T23:59 with a negative one); such a value is treated like one without a time.
+    private static bool TryInstant(string value, out DateTimeOffset instant)
+    {
+        try
+        {
+            return new FhirDateTime(value).TryToDateTimeOffset(out instant);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            instant = default;
+            return false;
+        }
     }
 }

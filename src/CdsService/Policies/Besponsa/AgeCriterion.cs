@@ -31,11 +31,11 @@ internal static class AgeCriterion
             return null;
         }
 
-        if (birth.Latest.AddYears(years) <= evidence.OrderDate)
+        if (FhirDates.Shift(birth.Latest, years) <= evidence.OrderDate)
         {
             return true;
         }
 
-        return birth.Earliest.AddYears(years) > evidence.OrderDate ? false : null;
+        return FhirDates.Shift(birth.Earliest, years) > evidence.OrderDate ? false : null;
     }
 }

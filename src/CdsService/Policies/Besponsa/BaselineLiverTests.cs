@@ -20,7 +20,7 @@ internal static class BaselineLiverTests
 
     public static Finding? Check(Evidence evidence, int windowDays, string drugName)
     {
-        var from = evidence.OrderDate.AddDays(-windowDays);
+        var from = Fhir.FhirDates.Shift(evidence.OrderDate, days: -windowDays);
         bool Recent(Observation o) => Fhir.FhirDates.Parse(EffectiveStart(o)) is { } when
             && DateOnly.FromDateTime(when.UtcDateTime) >= from
             && DateOnly.FromDateTime(when.UtcDateTime) <= evidence.OrderDate;
