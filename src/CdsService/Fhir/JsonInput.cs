@@ -20,10 +20,26 @@ internal static class JsonInput
     /// <summary>The parsed document; a <see cref="JsonInputException"/> says what is wrong and where.</summary>
     public static JsonDocument Parse(ReadOnlyMemory<byte> utf8)
     {
-        JsonDocument document;
+        // Text first: the duplicate-key check itself decodes keys, and would throw on an unpaired surrogate.
+        string? invalidText;
         try
         {
-            document = JsonDocument.Parse(utf8, Options);
+            invalidText = FindInvalidText(utf8.Span);
+        }
+        catch (JsonException)
+        {
+            // Not JSON at all; the parse below says where.
+            invalidText = null;
+        }
+
+        if (invalidText is { } path)
+        {
+            throw new JsonInputException($"has a string or key that is not valid Unicode (invalid UTF-8 or an unpaired surrogate) at '{path}'");
+        }
+
+        try
+        {
+            return JsonDocument.Parse(utf8, Options);
         }
         catch (JsonException e) when (e.Message.StartsWith("Duplicate property", StringComparison.Ordinal))
         {
@@ -34,13 +50,6 @@ internal static class JsonInput
             throw new JsonInputException($"is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine})");
         }
 
-        if (FindInvalidText(utf8.Span) is { } path)
-        {
-            document.Dispose();
-            throw new JsonInputException($"has a string or key that is not valid Unicode (invalid UTF-8 or an unpaired surrogate) at '{path}'");
-        }
-
-        return document;
     }
 
     /// <summary>
