@@ -31,6 +31,7 @@ internal sealed class FhirJsonReader
     private static readonly HashSet<string> Poisoned = [WrongCardinalityShape, NullInArray, "PVAL116", "PVAL123", "JSON131", "JSON132"];
 
     private static readonly JsonReaderOptions FirelyReaderOptions = new() { MaxDepth = JsonInput.MaxDepth };
+    private static readonly JsonDocumentOptions ShellOptions = new() { MaxDepth = JsonInput.MaxDepth };
 
     // One deserializer (and so one settings object and one model inspector) for the whole process: it is thread-safe.
     private static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings());
@@ -93,7 +94,7 @@ internal sealed class FhirJsonReader
             writer.WriteEndObject();
         }
 
-        using var shellDocument = JsonDocument.Parse(shell.WrittenMemory);
+        using var shellDocument = JsonDocument.Parse(shell.WrittenMemory, ShellOptions);
         var bundle = ReadOne(shellDocument.RootElement, issues) as Bundle
             ?? throw new FhirParseException("could not be read as a FHIR Bundle");
 
