@@ -3,7 +3,10 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using CdsService.IntegrationTests.Robustness;
 using CsCheck;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Fuzz;
@@ -20,10 +23,11 @@ internal static class FuzzProgram
         var scenarios = Directory.EnumerateDirectories(Path.Combine(examples, "scenarios")).Order()
             .Select(d => File.ReadAllText(Path.Combine(d, "request.json"))).ToArray();
 
-        await using var app = new FuzzedApp();
+        await using var app = new FuzzedApp(Path.Combine(examples, "..", "src", "CdsService"));
         using var client = app.CreateClient();
         var statuses = new SortedDictionary<int, int>();
         var slowest = new List<(double Ms, string Body)>();
+        var failures = new List<string>();
         var started = Stopwatch.GetTimestamp();
 
         var requests = Gen.Select(Gen.Int[0, scenarios.Length - 1], Gen.Select(Gen.Int[0, int.MaxValue], Gen.Int[0, Mutation.Kinds - 1]).Array[1, 3]);
@@ -54,7 +58,16 @@ internal static class FuzzProgram
                     }
                 }
 
-                return (int)response.StatusCode < 500;
+                // Counted, not stopped at: the report is the point. The CI property test stops and shrinks instead.
+        if ((int)response.StatusCode >= 500)
+        {
+            lock (statuses)
+            {
+                failures.Add(System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(400, body.Length)));
+            }
+        }
+
+        return true;
             },
             iter: iterations,
             threads: 1);
@@ -66,6 +79,10 @@ internal static class FuzzProgram
         }
 
         Console.WriteLine($"5xx: {statuses.Where(s => s.Key >= 500).Sum(s => s.Value)}");
+        foreach (var failure in failures.Take(5))
+        {
+            Console.WriteLine($"  5xx for: {failure}…");
+        }
         foreach (var (ms, body) in slowest)
         {
             Console.WriteLine($"  slow: {ms:0.0} ms  {body}…");
@@ -87,13 +104,30 @@ internal static class FuzzProgram
 }
 
 /// <summary>The service in process, Development profile, logging only warnings, no FHIR server it may call.</summary>
-internal sealed class FuzzedApp : WebApplicationFactory<Program>
+internal sealed class FuzzedApp(string contentRoot) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseContentRoot(Path.GetFullPath(contentRoot));
         builder.UseEnvironment("Development");
         builder.UseSetting("Fhir:AllowedServers:0", "http://127.0.0.1:1");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Error");
         builder.UseSetting("Security:RateLimit:PermitLimit", "1000000");
+
+        // TestServer leaves the remote address empty; the Development profile admits anonymous calls from loopback.
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new LoopbackCaller()));
+    }
+
+    private sealed class LoopbackCaller : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((HttpContext http, RequestDelegate nextMiddleware) =>
+            {
+                http.Connection.RemoteIpAddress = System.Net.IPAddress.Loopback;
+                return nextMiddleware(http);
+            });
+            next(app);
+        };
     }
 }

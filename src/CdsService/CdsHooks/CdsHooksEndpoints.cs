@@ -38,7 +38,7 @@ internal static partial class CdsHooksEndpoints
         var body = await RequestBody.ReadJsonAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
         var request = reader.Read(body, service.Hook, service.PrefetchFilter, cancellationToken);
         var logger = loggers.CreateLogger(typeof(CdsHooksEndpoints));
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ServiceId"] = id, ["HookInstance"] = request.HookInstance });
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ServiceId"] = id, ["HookInstance"] = Hosting.ControlCharacterEscaper.Escape(request.HookInstance) });
         if (ToleratedFhirSummary.Of(request.ParseIssues, request.SuppressedParseIssues) is { } tolerated)
         {
             // One line per request however many there were; codes and the first path only, never a value (PHI).
