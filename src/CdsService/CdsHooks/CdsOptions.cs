@@ -36,6 +36,12 @@ internal sealed class CdsOptions
     public int MaxDraftOrders { get; set; } = 50;
 
     /// <summary>
+    /// Skip, before parsing, prefetch entries the policy cannot read: other patients' resources, resource types it
+    /// does not use, Observations coded outside its value sets. On by default; off only to compare outcomes.
+    /// </summary>
+    public bool FilterPrefetch { get; set; } = true;
+
+    /// <summary>
     /// The base URL clients use, ending in '/': <see cref="PublicBaseUrl"/> when configured, else the request's own
     /// scheme, host and path base (trustworthy only in Development, where the host header is the caller's to choose).
     /// </summary>

@@ -40,15 +40,15 @@ internal static class ServiceRegistration
         services.AddOptions<PayerOptions>().BindConfiguration(PayerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BesponsaOptions>().BindConfiguration(BesponsaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CardRenderer>();
-        services.AddDrugPolicy<BesponsaPolicy>();
+        services.AddDrugPolicy<BesponsaPolicy>(new BesponsaRecordInterest());
         return services;
     }
 
-    private static void AddDrugPolicy<TPolicy>(this IServiceCollection services)
+    private static void AddDrugPolicy<TPolicy>(this IServiceCollection services, IRecordInterest interest)
         where TPolicy : class, IDrugPolicy
     {
         services.AddSingleton<TPolicy>();
         services.AddSingleton<IDrugPolicy>(sp => sp.GetRequiredService<TPolicy>());
-        services.AddSingleton<ICdsService>(sp => ActivatorUtilities.CreateInstance<PriorAuthOrderSignService>(sp, sp.GetRequiredService<TPolicy>()));
+        services.AddSingleton<ICdsService>(sp => ActivatorUtilities.CreateInstance<PriorAuthOrderSignService>(sp, sp.GetRequiredService<TPolicy>(), interest));
     }
 }

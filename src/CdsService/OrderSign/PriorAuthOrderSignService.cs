@@ -14,9 +14,15 @@ internal sealed class PriorAuthOrderSignService(
     IDrugPolicy policy,
     PatientRecordLoader records,
     CardRenderer renderer,
-    TimeProvider clock) : ICdsService
+    TimeProvider clock,
+    IRecordInterest interest,
+    Microsoft.Extensions.Options.IOptions<CdsOptions> options) : ICdsService
 {
     public HookDefinition Hook => HookDefinition.OrderSign;
+
+    /// <summary>Prefetch entries of other patients, and resources the policy never reads, are skipped unparsed.</summary>
+    public Func<string?, Func<System.Text.Json.JsonElement, bool>?>? PrefetchFilter =>
+        options.Value.FilterPrefetch ? patientId => patientId is null ? null : RecordEntryFilter.For(patientId, interest) : null;
 
     public ServiceDescription Description { get; } = new(
         HookDefinition.OrderSign.Name,
