@@ -64,7 +64,16 @@ public sealed class LogInjectionTests : IDisposable
         for (var i = 0; i < 4_000; i++)
         {
             // An empty string inside a repeating element: each is a tolerated repair.
-            entries.Add(new JsonObject { ["resource"] = new JsonObject { ["resourceType"] = "Basic", ["id"] = $"b{i}", ["identifier"] = new JsonArray(new JsonObject { ["value"] = "" }) } });
+            entries.Add(new JsonObject
+            {
+                ["resource"] = new JsonObject
+                {
+                    ["resourceType"] = "Condition",
+                    ["id"] = $"c{i}",
+                    ["subject"] = new JsonObject { ["reference"] = "Patient/pat-05" },
+                    ["identifier"] = new JsonArray(new JsonObject { ["value"] = "" }),
+                },
+            });
         }
 
         var text = request.ToJsonString();
