@@ -23,10 +23,13 @@ start_service() { # $1 = taskset cpu list or ""
   [[ -n "${1:-}" ]] && prefix=(taskset -c "$1")
   ASPNETCORE_ENVIRONMENT=Development "${prefix[@]}" dotnet src/CdsService/bin/Release/net10.0/CdsService.dll \
     --urls http://127.0.0.1:5192 --Serilog:MinimumLevel:Default=Warning --Security:RateLimit:PermitLimit=100000000 \
-    --Fhir:AllowedServers:0=http://127.0.0.1:1 --contentRoot src/CdsService >/tmp/cds-load-service.log 2>&1 &
+    --Fhir:AllowedServers:0=http://127.0.0.1:1 --contentRoot "$PWD/src/CdsService" >/tmp/cds-load-service.log 2>&1 &
   SERVICE_PID=$!
   PIDS+=("$SERVICE_PID")
-  until curl -sf http://127.0.0.1:5192/health/ready >/dev/null; do sleep 0.2; done
+  until curl -sf http://127.0.0.1:5192/health/ready >/dev/null; do
+    kill -0 "$SERVICE_PID" 2>/dev/null || { cat /tmp/cds-load-service.log; exit 1; }
+    sleep 0.2
+  done
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
