@@ -34,10 +34,11 @@ internal sealed class FhirReadBudget(HttpMessageHandler pooled, Uri server, Fhir
             }
             catch (HttpRequestException)
             {
+                // Too large for the reservation, or a connection that broke mid-body: either way the section is
+                // unavailable, and the reservation is refunded.
+                Interlocked.Add(ref _remaining, reserved);
                 response.Dispose();
-                throw new HttpRequestException(reserved < options.MaxResponseBytes
-                    ? $"The hook's FHIR byte budget (Fhir:MaxBytesPerHook, {options.MaxBytesPerHook} bytes) is spent."
-                    : $"The response exceeds Fhir:MaxResponseBytes ({options.MaxResponseBytes} bytes).");
+                throw;
             }
 
             return response;

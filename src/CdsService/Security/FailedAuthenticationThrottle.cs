@@ -20,14 +20,7 @@ internal sealed class FailedAuthenticationThrottle : IDisposable
         _window = limits.Window;
         _failures = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetTokenBucketLimiter(
             address,
-            _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = limits.PermitLimit,
-                TokensPerPeriod = limits.PermitLimit,
-                ReplenishmentPeriod = limits.Window,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+            _ => TokenBuckets.RefilledEvery(limits.Window, limits.PermitLimit)));
     }
 
     /// <summary>True when this address has used up its failures: refuse it without looking at the token.</summary>
