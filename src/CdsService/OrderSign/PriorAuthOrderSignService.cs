@@ -49,7 +49,12 @@ internal sealed class PriorAuthOrderSignService(
 
         var record = await records.LoadAsync(request, policy.Sections, cancellationToken);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var decisions = orders.Select(order => policy.Evaluate(order!, record, today)).ToList();
+        var decisions = orders.Select(order =>
+        {
+            // Each order is evaluated against the whole record: a client that hung up stops the work between orders.
+            cancellationToken.ThrowIfCancellationRequested();
+            return policy.Evaluate(order!, record, today);
+        }).ToList();
         return renderer.Render(decisions, request, call);
     }
 }
