@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CdsService.CdsHooks.Wire;
+using CdsService.Fhir;
 using CdsService.Security;
 using Microsoft.Extensions.Options;
 
@@ -35,13 +36,13 @@ internal static partial class CdsHooksEndpoints
 
         var started = Stopwatch.GetTimestamp();
         var body = await RequestBody.ReadJsonAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var request = reader.Read(body, service.Hook);
+        var request = reader.Read(body, service.Hook, service.PrefetchFilter, cancellationToken);
         var logger = loggers.CreateLogger(typeof(CdsHooksEndpoints));
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ServiceId"] = id, ["HookInstance"] = request.HookInstance });
-        foreach (var issue in request.ParseIssues)
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ServiceId"] = id, ["HookInstance"] = Hosting.ControlCharacterEscaper.Escape(request.HookInstance) });
+        if (ToleratedFhirSummary.Of(request.ParseIssues, request.SuppressedParseIssues) is { } tolerated)
         {
-            // Code and path only: the value itself may be patient data.
-            LogToleratedFhir(logger, issue.Code, issue.Path);
+            // One line per request however many there were; codes and the first path only, never a value (PHI).
+            LogToleratedFhir(logger, tolerated.Count, tolerated.Codes, tolerated.FirstPath);
         }
 
         var response = await service.HandleAsync(request, new CdsCall(options.Value.BaseUrlFor(http.Request)), cancellationToken);
@@ -49,8 +50,8 @@ internal static partial class CdsHooksEndpoints
         return Results.Json(response, CdsJson.Options);
     }
 
-    [LoggerMessage(LogLevel.Warning, "Tolerated invalid FHIR in request: {FhirIssueCode} at {FhirPath}")]
-    private static partial void LogToleratedFhir(ILogger logger, string fhirIssueCode, string fhirPath);
+    [LoggerMessage(LogLevel.Warning, "Tolerated {FhirIssueCount} invalid FHIR values in request ({FhirIssueCodes}); first at {FhirPath}")]
+    private static partial void LogToleratedFhir(ILogger logger, int fhirIssueCount, string fhirIssueCodes, string fhirPath);
 
     [LoggerMessage(LogLevel.Information, "Answered {Hook} with {CardCount} cards and {SystemActionCount} system actions in {ElapsedMs:0.0} ms")]
     private static partial void LogAnswered(ILogger logger, string hook, int cardCount, int systemActionCount, double elapsedMs);

@@ -19,6 +19,10 @@ internal static class CdsJson
         {
             // CDS Hooks: optional members without a value are omitted, never null.
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+
+            // A draft order is echoed back (the CRD system action), so whatever depth the request may have
+            // (Fhir.JsonInput.MaxDepth) must be writable below the response's own nesting.
+            MaxDepth = 2 * Fhir.JsonInput.MaxDepth,
         }.ForFhir(ModelInfo.ModelInspector);
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

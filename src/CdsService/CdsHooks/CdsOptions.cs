@@ -18,6 +18,30 @@ internal sealed class CdsOptions
     public long MaxRequestBodyBytes { get; set; } = 5 * 1024 * 1024;
 
     /// <summary>
+    /// The most entries one Bundle (draft orders, a prefetch search result) may hold; a request with more gets 413.
+    /// Counted before any entry is parsed.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxBundleEntries { get; set; } = 5_000;
+
+    /// <summary>The most resources the whole prefetch may hold, all keys together; more gets 413.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxRecordResources { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most draft orders one order-sign call may carry; more gets 413. Each covered order is evaluated against the
+    /// whole record, so this and <see cref="MaxRecordResources"/> together bound the evaluation work.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxDraftOrders { get; set; } = 50;
+
+    /// <summary>
+    /// Skip, before parsing, prefetch entries the policy cannot read: other patients' resources, resource types it
+    /// does not use, Observations coded outside its value sets. On by default; off only to compare outcomes.
+    /// </summary>
+    public bool FilterPrefetch { get; set; } = true;
+
+    /// <summary>
     /// The base URL clients use, ending in '/': <see cref="PublicBaseUrl"/> when configured, else the request's own
     /// scheme, host and path base (trustworthy only in Development, where the host header is the caller's to choose).
     /// </summary>

@@ -16,6 +16,9 @@ internal sealed record HookRequest(
     /// <summary>The request's top-level <c>extension</c> members (for example <c>davinci-crd.configuration</c>).</summary>
     public IReadOnlyDictionary<string, System.Text.Json.JsonElement> Extensions { get; init; } =
         new Dictionary<string, System.Text.Json.JsonElement>();
+
+    /// <summary>Tolerated parse issues beyond those in <see cref="ParseIssues"/>: counted, not kept.</summary>
+    public int SuppressedParseIssues { get; init; }
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CdsService.Fhir;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.Options;
 
 namespace CdsService.CdsHooks;
 
@@ -9,9 +10,27 @@ namespace CdsService.CdsHooks;
 /// 400 names the exact problem, then parses each embedded FHIR resource once with the Firely SDK.
 /// Unknown members and <c>extension</c> are ignored, as CDS Hooks and CRD require.
 /// </summary>
-internal sealed class HookRequestReader(FhirJsonReader fhir)
+/// <remarks>
+/// Every cost is bounded before Firely builds anything: the body's size (<see cref="RequestBody"/>), its strings and
+/// keys (<see cref="JsonInput"/>), then the counts of draft orders, Bundle entries and record resources, each against
+/// a <see cref="CdsOptions"/> limit answered with 413. Prefetch entries the policy cannot read are skipped unparsed.
+/// </remarks>
+internal sealed class HookRequestReader(FhirJsonReader fhir, IOptions<CdsOptions> options)
 {
-    public HookRequest Read(ReadOnlyMemory<byte> body, HookDefinition hook)
+    public HookRequest Read(ReadOnlyMemory<byte> body, HookDefinition hook) => Read(body, hook, null, CancellationToken.None);
+
+    /// <param name="body">The request body.</param>
+    /// <param name="hook">The hook the called service answers.</param>
+    /// <param name="prefetchFilter">
+    /// Given the context's patient id, which prefetch Bundle entries to parse (the rest cannot matter to the policy);
+    /// null parses them all.
+    /// </param>
+    /// <param name="cancellationToken">The client hanging up or the request timeout: checked between resources.</param>
+    public HookRequest Read(
+        ReadOnlyMemory<byte> body,
+        HookDefinition hook,
+        Func<string?, Func<JsonElement, bool>?>? prefetchFilter,
+        CancellationToken cancellationToken)
     {
         using var document = ParseJson(body);
         var root = document.RootElement;
@@ -27,7 +46,7 @@ internal sealed class HookRequestReader(FhirJsonReader fhir)
             throw CdsRequestException.BadRequest($"This service answers the '{hook.Name}' hook, not '{hookName}'.");
         }
 
-        var issues = new List<FhirParseIssue>();
+        var issues = new ParseIssues();
         var fhirServer = ReadFhirServer(root);
         var authorization = ReadAuthorization(root);
         if (authorization is not null && fhirServer is null)
@@ -35,11 +54,19 @@ internal sealed class HookRequestReader(FhirJsonReader fhir)
             throw CdsRequestException.BadRequest("'fhirAuthorization' requires 'fhirServer' (CDS Hooks invariant cds-r-1).");
         }
 
-        var context = ReadContext(root, hook, issues);
-        var prefetch = ReadPrefetch(root, issues);
-        return new HookRequest(hookName, hookInstance, fhirServer, authorization, context, prefetch, issues)
+        var limits = options.Value;
+        var read = new FhirReadOptions
+        {
+            MaxBundleEntries = limits.MaxBundleEntries,
+            MaxBundleEntriesSetting = "Cds:MaxBundleEntries",
+            CancellationToken = cancellationToken,
+        };
+        var context = ReadContext(root, hook, issues, read);
+        var prefetch = ReadPrefetch(root, issues, read with { DropBadEntries = true, KeepEntry = prefetchFilter?.Invoke(context.PatientId) });
+        return new HookRequest(hookName, hookInstance, fhirServer, authorization, context, prefetch, issues.Items)
         {
             Extensions = ReadExtensions(root),
+            SuppressedParseIssues = issues.Suppressed,
         };
     }
 
@@ -47,13 +74,18 @@ internal sealed class HookRequestReader(FhirJsonReader fhir)
     {
         try
         {
-            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 128 });
+            return JsonInput.Parse(body);
         }
-        catch (JsonException e)
+        catch (JsonInputException e)
         {
-            throw CdsRequestException.BadRequest($"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine}).");
+            throw CdsRequestException.BadRequest($"The request body {e.Message}.");
         }
     }
+
+    private static CdsRequestException TooMuch(string what, int count, int limit, string setting) => new(
+        StatusCodes.Status413PayloadTooLarge,
+        "Request content too large",
+        $"{what} holds {count} items, more than the {limit} this service processes ({setting}).");
 
     private static string RequiredString(JsonElement obj, string name, string? path = null)
     {
@@ -117,7 +149,7 @@ internal sealed class HookRequestReader(FhirJsonReader fhir)
     private static string? OptionalString(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private HookContext ReadContext(JsonElement root, HookDefinition hook, List<FhirParseIssue> issues)
+    private HookContext ReadContext(JsonElement root, HookDefinition hook, ParseIssues issues, FhirReadOptions read)
     {
         if (!root.TryGetProperty("context", out var context) || context.ValueKind == JsonValueKind.Null)
         {
@@ -166,7 +198,12 @@ internal sealed class HookRequestReader(FhirJsonReader fhir)
                 continue;
             }
 
-            var resource = ReadResource(value, path, issues);
+            if (name == "draftOrders" && EntryCount(value) is var orders && orders > options.Value.MaxDraftOrders)
+            {
+                throw TooMuch($"'{path}'", orders, options.Value.MaxDraftOrders, "Cds:MaxDraftOrders");
+            }
+
+            var resource = ReadResource(value, path, issues, read);
             if (resource.TypeName != resourceType)
             {
                 throw CdsRequestException.BadRequest($"Field '{path}' must be a FHIR {resourceType}, not {resource.TypeName}.");
@@ -178,7 +215,12 @@ internal sealed class HookRequestReader(FhirJsonReader fhir)
         return new HookContext(fields, resources);
     }
 
-    private Dictionary<string, PrefetchValue> ReadPrefetch(JsonElement root, List<FhirParseIssue> issues)
+    private static int EntryCount(JsonElement resource) =>
+        resource.ValueKind == JsonValueKind.Object && resource.TryGetProperty("entry", out var entries) && entries.ValueKind == JsonValueKind.Array
+            ? entries.GetArrayLength()
+            : 1;
+
+    private Dictionary<string, PrefetchValue> ReadPrefetch(JsonElement root, ParseIssues issues, FhirReadOptions read)
     {
         var prefetch = new Dictionary<string, PrefetchValue>(StringComparer.Ordinal);
         if (!root.TryGetProperty("prefetch", out var value) || value.ValueKind == JsonValueKind.Null)
@@ -191,11 +233,18 @@ internal sealed class HookRequestReader(FhirJsonReader fhir)
             throw CdsRequestException.BadRequest("Field 'prefetch' must be an object.");
         }
 
+        // Counted before anything is parsed, so an oversized record costs a scan, not a parse.
+        var resources = value.EnumerateObject().Sum(entry => entry.Value.ValueKind == JsonValueKind.Null ? 0 : EntryCount(entry.Value));
+        if (resources > options.Value.MaxRecordResources)
+        {
+            throw TooMuch("'prefetch'", resources, options.Value.MaxRecordResources, "Cds:MaxRecordResources");
+        }
+
         foreach (var entry in value.EnumerateObject())
         {
             prefetch[entry.Name] = entry.Value.ValueKind == JsonValueKind.Null
                 ? new PrefetchValue.NoData()
-                : ReadResource(entry.Value, $"prefetch.{entry.Name}", issues, dropBadEntries: true) switch
+                : ReadResource(entry.Value, $"prefetch.{entry.Name}", issues, read) switch
                 {
                     OperationOutcome outcome => new PrefetchValue.Failed(outcome),
                     var resource => new PrefetchValue.Data(resource),
@@ -205,17 +254,47 @@ internal sealed class HookRequestReader(FhirJsonReader fhir)
         return prefetch;
     }
 
-    private Resource ReadResource(JsonElement value, string path, List<FhirParseIssue> issues, bool dropBadEntries = false)
+    private Resource ReadResource(JsonElement value, string path, ParseIssues issues, FhirReadOptions read)
     {
         try
         {
-            var result = fhir.Read(value, dropBadEntries);
-            issues.AddRange(result.Issues.Select(i => i with { Path = $"{path}: {i.Path}" }));
+            var result = fhir.Read(value, read);
+            issues.Add(result, path);
             return result.Resource;
+        }
+        catch (FhirLimitException e)
+        {
+            throw new CdsRequestException(StatusCodes.Status413PayloadTooLarge, "Request content too large", $"Field '{path}' {e.Message} ({e.Setting}).");
         }
         catch (FhirParseException e)
         {
             throw CdsRequestException.BadRequest($"Field '{path}' {e.Message}");
+        }
+    }
+
+    /// <summary>Every tolerated issue of the request, up to a bound; the rest are counted.</summary>
+    private sealed class ParseIssues
+    {
+        private const int Max = 100;
+
+        public List<FhirParseIssue> Items { get; } = [];
+
+        public int Suppressed { get; private set; }
+
+        public void Add(FhirParseResult result, string path)
+        {
+            Suppressed += result.SuppressedIssues;
+            foreach (var issue in result.Issues)
+            {
+                if (Items.Count < Max)
+                {
+                    Items.Add(issue with { Path = $"{path}: {issue.Path}" });
+                }
+                else
+                {
+                    Suppressed++;
+                }
+            }
         }
     }
 }

@@ -39,6 +39,6 @@ internal static partial class EhrLog
     [LoggerMessage(LogLevel.Warning, "The {Section} search has more than {MaxPages} pages; the rest is not read and the section counts as incomplete")]
     public static partial void PageCapReached(ILogger logger, string section, int maxPages);
 
-    [LoggerMessage(LogLevel.Warning, "Tolerated invalid FHIR from the FHIR server in {Section}: {FhirIssueCode} at {FhirPath}")]
-    public static partial void ToleratedFhir(ILogger logger, string section, string fhirIssueCode, string fhirPath);
+    [LoggerMessage(LogLevel.Warning, "Tolerated {FhirIssueCount} invalid FHIR values from the FHIR server in {Section} ({FhirIssueCodes}); first at {FhirPath}")]
+    public static partial void ToleratedFhir(ILogger logger, string section, int fhirIssueCount, string fhirIssueCodes, string fhirPath);
 }

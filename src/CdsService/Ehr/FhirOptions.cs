@@ -32,6 +32,19 @@ internal sealed class FhirOptions
     /// <summary>The largest response body accepted from the FHIR server, in bytes.</summary>
     public long MaxResponseBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// The most bytes one hook call may read from the FHIR server, all sections and pages together; what does not fit
+    /// is unavailable (a partial record). Bounds memory per hook, where <see cref="MaxResponseBytes"/> alone multiplies
+    /// by sections and pages.
+    /// </summary>
+    public long MaxBytesPerHook { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// FHIR-server reads in flight at once, across all hook calls (each read holds its slot until its body is read).
+    /// Further reads wait for a slot until their hook deadline; none is refused for being one too many.
+    /// </summary>
+    public int MaxConcurrentReads { get; set; } = 64;
+
     /// <summary>Failure ratio within the sampling window that opens one server's circuit.</summary>
     public double CircuitBreakerFailureRatio { get; set; } = 0.1;
 

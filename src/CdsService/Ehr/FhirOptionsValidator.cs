@@ -51,6 +51,16 @@ internal sealed class FhirOptionsValidator : IValidateOptions<FhirOptions>
             errors.Add($"Fhir:MaxResponseBytes must be between 1024 and {int.MaxValue}.");
         }
 
+        if (options.MaxBytesPerHook < options.MaxResponseBytes || options.MaxBytesPerHook > 4L * int.MaxValue)
+        {
+            errors.Add("Fhir:MaxBytesPerHook must be at least Fhir:MaxResponseBytes and at most 8 GiB.");
+        }
+
+        if (options.MaxConcurrentReads is < 1 or > 10_000)
+        {
+            errors.Add("Fhir:MaxConcurrentReads must be between 1 and 10000.");
+        }
+
         if (options.CircuitBreakerFailureRatio is <= 0 or > 1)
         {
             errors.Add("Fhir:CircuitBreakerFailureRatio must be greater than 0 and at most 1.");

@@ -14,7 +14,11 @@ namespace CdsService.Ehr;
 /// for a failing server: every failure is logged (status or failure type, never the URL, token or body) and the
 /// section comes back unavailable. Only the caller's own cancellation propagates.
 /// </summary>
-internal sealed class FhirSectionReader(FhirJsonReader json, IOptions<FhirOptions> options, ILogger<FhirSectionReader> logger)
+internal sealed class FhirSectionReader(
+    FhirJsonReader json,
+    IOptions<FhirOptions> options,
+    IOptions<CdsHooks.CdsOptions> limits,
+    ILogger<FhirSectionReader> logger)
 {
     public async Task<SectionRead> ReadAsync(
         HttpClient http,
@@ -25,7 +29,13 @@ internal sealed class FhirSectionReader(FhirJsonReader json, IOptions<FhirOption
         CancellationToken aborted)
     {
         var started = Stopwatch.GetTimestamp();
-        var engine = new LenientFhirEngine(json);
+        // The record limits of a request apply to what the server sends too; the deadline also stops parsing.
+        var engine = new LenientFhirEngine(json, new FhirReadOptions
+        {
+            MaxBundleEntries = limits.Value.MaxBundleEntries,
+            MaxBundleEntriesSetting = "Cds:MaxBundleEntries",
+            CancellationToken = deadline,
+        });
         try
         {
             // A FhirClient keeps per-call state (LastResult), so each parallel query gets its own.
@@ -71,9 +81,9 @@ internal sealed class FhirSectionReader(FhirJsonReader json, IOptions<FhirOption
         }
         finally
         {
-            foreach (var issue in engine.Issues)
+            if (ToleratedFhirSummary.Of(engine.Issues, engine.SuppressedIssues) is { } tolerated)
             {
-                EhrLog.ToleratedFhir(logger, section.Key, issue.Code, issue.Path);
+                EhrLog.ToleratedFhir(logger, section.Key, tolerated.Count, tolerated.Codes, tolerated.FirstPath);
             }
         }
     }

@@ -13,7 +13,8 @@ namespace CdsService.Ehr;
 /// and nowhere else: it is not logged, cached or kept after the call.
 /// </summary>
 internal sealed class FhirServerDataSource(
-    IHttpClientFactory httpClients,
+    IHttpMessageHandlerFactory handlers,
+    FhirReadGate gate,
     FhirServerAllowlist allowlist,
     FhirSectionReader reader,
     IOptions<FhirOptions> options,
@@ -39,8 +40,15 @@ internal sealed class FhirServerDataSource(
         deadline.CancelAfter(options.Value.HookDeadline);
 
         // A fresh HttpClient per hook call (the factory pools only the handlers), so the bearer header set here is
-        // seen by this call's requests alone and is dropped with the client.
-        using var http = httpClients.CreateClient(HttpClientName);
+        // seen by this call's requests alone and is dropped with the client; its budget handler is this call's too.
+        var limits = options.Value;
+        using var http = new HttpClient(new FhirReadBudget(handlers.CreateHandler(HttpClientName), server, gate, limits), disposeHandler: true)
+        {
+            MaxResponseContentBufferSize = limits.MaxResponseBytes,
+
+            // A backstop only: the resilience pipeline and the hook deadline end calls well before this.
+            Timeout = limits.HookDeadline + TimeSpan.FromSeconds(5),
+        };
         if (request.FhirAuthorization?.AccessToken is { } token)
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -20,15 +20,10 @@ internal static class FhirServerRegistration
         services.AddSingleton<FhirSectionReader>();
         services.AddSingleton<IEhrDataSource, FhirServerDataSource>();
 
-        services.AddHttpClient(FhirServerDataSource.HttpClientName)
-            .ConfigureHttpClient((sp, http) =>
-            {
-                var options = sp.GetRequiredService<IOptions<FhirOptions>>().Value;
-                http.MaxResponseContentBufferSize = options.MaxResponseBytes;
+        services.AddSingleton<FhirReadGate>();
 
-                // A backstop only: the resilience pipeline and the hook deadline end calls well before this.
-                http.Timeout = options.HookDeadline + TimeSpan.FromSeconds(5);
-            })
+        // The HttpClient itself is made per hook call (FhirServerDataSource) around this pooled handler chain.
+        services.AddHttpClient(FhirServerDataSource.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 // A redirect could lead anywhere; the allowlist was checked for the URL asked, not for a Location.
@@ -39,34 +34,48 @@ internal static class FhirServerRegistration
 
             // The default HttpClient logs print request URLs, and with them patient ids; EhrLog logs what matters.
             .RemoveAllLoggers()
-            .AddStandardResilienceHandler()
-            .Configure((resilience, sp) => Configure(resilience, sp.GetRequiredService<IOptions<FhirOptions>>().Value))
-            .SelectPipelineByAuthority();
+            .AddResilienceHandler("fhir-server", (pipeline, context) => Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<FhirOptions>>().Value))
+
+            // One breaker per fhirServer base URL (set by FhirReadBudget), so tenants sharing a host do not share one.
+            .SelectPipelineBy(_ => request => request.Options.TryGetValue(FhirReadBudget.ServerKey, out var server)
+                ? server
+                : request.RequestUri?.GetLeftPart(UriPartial.Authority) ?? "");
         return services;
     }
 
-    private static void Configure(HttpStandardResilienceOptions resilience, FhirOptions options)
+    /// <summary>
+    /// Chosen for this workload rather than the standard handler's defaults: no concurrency limiter (its 1,000-permit,
+    /// no-queue limit refused healthy traffic at 200 concurrent hooks, and the refusals opened the breaker; the read
+    /// gate queues instead), a total timeout equal to the hook deadline, retries only of idempotent GETs within it, an
+    /// attempt timeout below it, and a breaker that counts only the server's own failures.
+    /// </summary>
+    private static void Configure(Polly.ResiliencePipelineBuilder<HttpResponseMessage> pipeline, FhirOptions options)
     {
-        resilience.TotalRequestTimeout.Timeout = options.HookDeadline;
-        resilience.AttemptTimeout.Timeout = options.PerCallTimeout;
+        pipeline.AddTimeout(options.HookDeadline);
+        if (options.MaxRetries > 0)
+        {
+            var retry = new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                Delay = options.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
 
-        var retry = resilience.Retry;
-        retry.MaxRetryAttempts = Math.Max(1, options.MaxRetries);
-        retry.Delay = options.RetryDelay;
-        retry.BackoffType = DelayBackoffType.Exponential;
-        retry.UseJitter = true;
+                // A Retry-After of minutes is no use within a hook deadline of seconds.
+                ShouldRetryAfterHeader = false,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException || (int?)args.Outcome.Result?.StatusCode >= 500),
+            };
+            retry.DisableForUnsafeHttpMethods();
+            pipeline.AddRetry(retry);
+        }
 
-        // A Retry-After of minutes is no use within a hook deadline of seconds.
-        retry.ShouldRetryAfterHeader = false;
-        retry.ShouldHandle = options.MaxRetries == 0
-            ? _ => PredicateResult.False()
-            : args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException || (int?)args.Outcome.Result?.StatusCode >= 500);
-        retry.DisableForUnsafeHttpMethods();
-
-        var breaker = resilience.CircuitBreaker;
-        breaker.FailureRatio = options.CircuitBreakerFailureRatio;
-        breaker.MinimumThroughput = options.CircuitBreakerMinimumThroughput;
-        breaker.BreakDuration = options.CircuitBreakerBreakDuration;
-        breaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, 2 * options.PerCallTimeout.Ticks));
+        pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+        {
+            FailureRatio = options.CircuitBreakerFailureRatio,
+            MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+            BreakDuration = options.CircuitBreakerBreakDuration,
+            SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, 2 * options.PerCallTimeout.Ticks)),
+        });
+        pipeline.AddTimeout(options.PerCallTimeout);
     }
 }

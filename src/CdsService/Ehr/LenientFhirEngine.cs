@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CdsService.Fhir;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -9,26 +8,35 @@ namespace CdsService.Ehr;
 /// The FhirClient's parser: JSON goes through the same <see cref="FhirJsonReader"/> as the prefetch, so a resource
 /// is understood the same way whether the EHR prefetched it or the service fetched it. Tolerated problems are
 /// collected (code and path only) for the caller to log. One instance per query: it is not thread-safe.
+/// The read options carry the hook deadline, so parsing a huge page stops when the deadline passes.
 /// </summary>
-internal sealed class LenientFhirEngine(FhirJsonReader reader) : IFhirSerializationEngine
+internal sealed class LenientFhirEngine(FhirJsonReader reader, FhirReadOptions options) : IFhirSerializationEngine
 {
+    private const int MaxIssues = 100;
+
     private static readonly IFhirSerializationEngine Firely = FhirSerializationEngineFactory.Recoverable(ModelInfo.ModelInspector);
 
     public List<FhirParseIssue> Issues { get; } = [];
 
+    public int SuppressedIssues { get; private set; }
+
     public Resource DeserializeFromJson(string data)
     {
+        options.CancellationToken.ThrowIfCancellationRequested();
         try
         {
-            using var document = JsonDocument.Parse(data);
+            using var document = JsonInput.Parse(System.Text.Encoding.UTF8.GetBytes(data));
+
             // Search results get the prefetch's treatment: one unreadable entry costs that entry, not the section.
-            var result = reader.Read(document.RootElement, dropBadEntries: true);
-            Issues.AddRange(result.Issues);
+            var result = reader.Read(document.RootElement, options with { DropBadEntries = true });
+            var room = Math.Max(0, MaxIssues - Issues.Count);
+            Issues.AddRange(result.Issues.Take(room));
+            SuppressedIssues += result.SuppressedIssues + Math.Max(0, result.Issues.Count - room);
             return result.Resource;
         }
-        catch (JsonException e)
+        catch (JsonInputException e)
         {
-            throw new FhirResponseException("The FHIR server's response is not valid JSON.", e);
+            throw new FhirResponseException($"The FHIR server's response {e.Message}.", e);
         }
         catch (FhirParseException e)
         {

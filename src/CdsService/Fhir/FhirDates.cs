@@ -15,7 +15,7 @@ internal static class FhirDates
             return null;
         }
 
-        if (new FhirDateTime(value).TryToDateTimeOffset(out var instant))
+        if (TryInstant(value, out var instant))
         {
             return instant;
         }
@@ -28,7 +28,8 @@ internal static class FhirDates
     /// </summary>
     public static (DateOnly Earliest, DateOnly Latest)? Bounds(string? value)
     {
-        if (value is null || value.Length < 4 || !int.TryParse(value.AsSpan(0, 4), out var year) || year < 1)
+        // FHIR allows the year 0000, which .NET cannot represent: it is refused as unusable rather than thrown on.
+        if (value is null || value.Length < 4 || !int.TryParse(value.AsSpan(0, 4), out var year) || year is < 1 or > 9999)
         {
             return null;
         }
@@ -45,5 +46,20 @@ internal static class FhirDates
         }
 
         return (new DateOnly(year, 1, 1), new DateOnly(year, 12, 31));
+    }
+
+    // Firely converts with DateTimeOffset arithmetic, which overflows at the ends of the calendar (0001 with a
+    // positive offset, 9999-12-31T23:59 with a negative one); such a value is treated like one without a time.
+    private static bool TryInstant(string value, out DateTimeOffset instant)
+    {
+        try
+        {
+            return new FhirDateTime(value).TryToDateTimeOffset(out instant);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            instant = default;
+            return false;
+        }
     }
 }

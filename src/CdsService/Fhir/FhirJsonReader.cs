@@ -1,7 +1,6 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Utility;
@@ -13,7 +12,13 @@ namespace CdsService.Fhir;
 /// meaning is clear. Every tolerated problem is reported as a <see cref="FhirParseIssue"/> (code and path, never the
 /// value, which may be PHI) so callers can log it.
 /// </summary>
-internal sealed partial class FhirJsonReader
+/// <remarks>
+/// A Bundle is read entry by entry: its entries are counted before anything is built (<see cref="FhirReadOptions.MaxBundleEntries"/>),
+/// an entry the caller has no use for is skipped before Firely sees it (<see cref="FhirReadOptions.KeepEntry"/>), one
+/// unreadable entry can be dropped alone, and cancellation is checked between entries, so a hang-up or a deadline
+/// stops the work within one resource.
+/// </remarks>
+internal sealed class FhirJsonReader
 {
     // Firely keeps a value of the wrong shape or type and throws when the property is later read. A single value
     // where R4 wants an array (and the reverse) is repaired; the other kinds cannot be, so the resource is refused.
@@ -25,32 +30,151 @@ internal sealed partial class FhirJsonReader
     private const string NullInArray = "PVAL104";
     private static readonly HashSet<string> Poisoned = [WrongCardinalityShape, NullInArray, "PVAL116", "PVAL123", "JSON131", "JSON132"];
 
-    private readonly FhirJsonDeserializer _deserializer = new(new DeserializerSettings());
+    private static readonly JsonReaderOptions FirelyReaderOptions = new() { MaxDepth = JsonInput.MaxDepth };
+    private static readonly JsonDocumentOptions ShellOptions = new() { MaxDepth = JsonInput.MaxDepth };
+
+    // One deserializer (and so one settings object and one model inspector) for the whole process: it is thread-safe.
+    private static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings());
+
+    public const string DroppedCode = "DROPPED-ENTRY";
 
     /// <param name="element">The JSON of one resource.</param>
     /// <param name="dropBadEntries">
     /// For searchset Bundles (prefetch): drop an entry whose values cannot be read instead of refusing the Bundle,
     /// so one malformed historical record does not cost the whole decision.
     /// </param>
-    public FhirParseResult Read(JsonElement element, bool dropBadEntries = false)
+    public FhirParseResult Read(JsonElement element, bool dropBadEntries = false) =>
+        Read(element, new FhirReadOptions { DropBadEntries = dropBadEntries });
+
+    public FhirParseResult Read(JsonElement element, FhirReadOptions options)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
             throw new FhirParseException("is not a FHIR resource (expected a JSON object)");
         }
 
-        var (resource, issues) = Deserialize(JsonMarshal.GetRawUtf8Value(element));
+        var issues = new IssueList(options.MaxIssues);
+        var resource = IsBundleWithEntries(element, out var entries)
+            ? ReadBundle(element, entries, options, issues)
+            : ReadOne(element, issues);
+        return new FhirParseResult(resource, issues.Items) { SuppressedIssues = issues.Suppressed };
+    }
+
+    private static bool IsBundleWithEntries(JsonElement element, out JsonElement entries)
+    {
+        entries = default;
+        return element.TryGetProperty("resourceType", out var type)
+            && type.ValueKind == JsonValueKind.String
+            && type.ValueEquals("Bundle"u8)
+            && element.TryGetProperty("entry", out entries)
+            && entries.ValueKind == JsonValueKind.Array;
+    }
+
+    private Bundle ReadBundle(JsonElement element, JsonElement entries, FhirReadOptions options, IssueList issues)
+    {
+        var count = entries.GetArrayLength();
+        if (count > options.MaxBundleEntries)
+        {
+            throw new FhirLimitException($"has {count} Bundle entries, more than the {options.MaxBundleEntries} allowed", options.MaxBundleEntriesSetting);
+        }
+
+        // The Bundle without its entries (type, links, total) goes through the usual path; the entries one by one.
+        var shell = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(shell))
+        {
+            writer.WriteStartObject();
+            foreach (var member in element.EnumerateObject())
+            {
+                if (!member.NameEquals("entry"u8))
+                {
+                    member.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        using var shellDocument = JsonDocument.Parse(shell.WrittenMemory, ShellOptions);
+        var bundle = ReadOne(shellDocument.RootElement, issues) as Bundle
+            ?? throw new FhirParseException("could not be read as a FHIR Bundle");
+
+        var entryOptions = options with { KeepEntry = null };
+        var index = -1;
+        foreach (var entry in entries.EnumerateArray())
+        {
+            index++;
+            options.CancellationToken.ThrowIfCancellationRequested();
+            var path = $"Bundle.entry[{index}]";
+            if (entry.ValueKind == JsonValueKind.Null)
+            {
+                issues.Add(new FhirParseIssue(ShapeRepair.RepairedCode, "Bundle.entry"));
+                continue;
+            }
+
+            if (entry.ValueKind != JsonValueKind.Object)
+            {
+                BadEntry(path, "is not a JSON object", "JSON131", options, issues);
+                continue;
+            }
+
+            if (!entry.TryGetProperty("resource", out var resourceJson) || resourceJson.ValueKind == JsonValueKind.Null)
+            {
+                // Nothing the service reads: fullUrl, search and request/response mean nothing without the resource.
+                continue;
+            }
+
+            if (options.KeepEntry is { } keep && resourceJson.ValueKind == JsonValueKind.Object && !keep(resourceJson))
+            {
+                continue;
+            }
+
+            try
+            {
+                var child = Read(resourceJson, entryOptions);
+                foreach (var issue in child.Issues)
+                {
+                    issues.Add(issue with { Path = $"{path}.resource{Tail(issue.Path)}" });
+                }
+
+                issues.Suppress(child.SuppressedIssues);
+                bundle.Entry.Add(new Bundle.EntryComponent { Resource = child.Resource });
+            }
+            catch (FhirParseException e) when (e is not NotR4Exception and not FhirLimitException)
+            {
+                BadEntry($"{path}.resource", e.Message, e.Code, options, issues);
+            }
+        }
+
+        return bundle;
+    }
+
+    private static string Tail(string path) => path.IndexOf('.') is var dot and >= 0 ? path[dot..] : "";
+
+    private static void BadEntry(string path, string problem, string code, FhirReadOptions options, IssueList issues)
+    {
+        if (!options.DropBadEntries)
+        {
+            throw new FhirParseException($"{problem} (at {path})", code);
+        }
+
+        issues.Add(new FhirParseIssue(DroppedCode, $"{path} ({code})"));
+    }
+
+    private static Resource ReadOne(JsonElement element, IssueList tolerated)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        var (resource, issues) = Deserialize(raw);
         if (issues.FirstOrDefault(i => i.ErrorCode == UnknownResourceType) is { } unknownType)
         {
             throw new NotR4Exception(unknownType.Message);
         }
 
-        IReadOnlyList<FhirParseIssue> tolerated = [];
-        if (issues.Any(i => i.ErrorCode is WrongCardinalityShape or NullInArray) || HasEmptyString(issues, JsonMarshal.GetRawUtf8Value(element)))
+        // Re-serialising is only paid for when the shape is wrong; valid input is parsed exactly once.
+        if (issues.Any(i => i.ErrorCode is WrongCardinalityShape or NullInArray) || HasEmptyString(issues, raw))
         {
-            var node = JsonNode.Parse(JsonMarshal.GetRawUtf8Value(element))!.AsObject();
-            tolerated = ShapeRepair.Repair(node);
-            (resource, issues) = Deserialize(JsonSerializer.SerializeToUtf8Bytes(node));
+            var repaired = new ArrayBufferWriter<byte>(raw.Length + 64);
+            tolerated.AddRange(ShapeRepair.Repair(element, repaired));
+            (resource, issues) = Deserialize(repaired.WrittenSpan);
         }
 
         if (resource is null)
@@ -58,13 +182,13 @@ internal sealed partial class FhirJsonReader
             throw new FhirParseException("could not be read as a FHIR resource");
         }
 
-        var poisoned = issues.Where(i => Poisoned.Contains(i.ErrorCode)).ToList();
-        if (poisoned.Count > 0)
+        if (issues.FirstOrDefault(i => Poisoned.Contains(i.ErrorCode)) is { } first)
         {
-            tolerated = [.. tolerated, .. DropEntries(resource, poisoned, dropBadEntries)];
+            throw new FhirParseException($"is not valid FHIR R4: {first.Message.TrimEnd()} ({first.ErrorCode})", first.ErrorCode);
         }
 
-        return new FhirParseResult(resource, [.. tolerated, .. issues.Where(i => !Poisoned.Contains(i.ErrorCode)).Select(ToIssue)]);
+        tolerated.AddRange(issues.Select(ToIssue));
+        return resource;
     }
 
     // Firely keeps an empty string (invalid FHIR JSON) and would write it back out, which CDS Hooks forbids; an empty
@@ -72,44 +196,20 @@ internal sealed partial class FhirJsonReader
     private static bool HasEmptyString(IReadOnlyList<CodedException> issues, ReadOnlySpan<byte> utf8) =>
         issues.Any(i => i.ErrorCode == InvalidLiteral) && utf8.IndexOf("\"\""u8) >= 0;
 
-    private static IEnumerable<FhirParseIssue> DropEntries(Resource resource, List<CodedException> poisoned, bool allowed)
+    private static (Resource? Resource, IReadOnlyList<CodedException> Issues) Deserialize(ReadOnlySpan<byte> utf8)
     {
-        var entries = poisoned.Select(p => (Issue: p, Entry: EntryIndex(Path(p)))).ToList();
-        if (!allowed || resource is not Bundle bundle || entries.Any(e => e.Entry is null))
-        {
-            var first = poisoned[0];
-            throw new FhirParseException($"is not valid FHIR R4: {first.Message.TrimEnd()} ({first.ErrorCode})");
-        }
-
-        foreach (var index in entries.Select(e => e.Entry!.Value).Distinct().OrderDescending())
-        {
-            bundle.Entry.RemoveAt(index);
-        }
-
-        return entries.Select(e => new FhirParseIssue(DroppedCode, $"{Path(e.Issue)} ({e.Issue.ErrorCode})"));
-    }
-
-    public const string DroppedCode = "DROPPED-ENTRY";
-
-    private static int? EntryIndex(string path) =>
-        EntryPath().Match(path) is { Success: true } match ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
-
-    [GeneratedRegex(@"^Bundle\.entry\[(\d+)\]\.resource")]
-    private static partial Regex EntryPath();
-
-    private (Resource? Resource, IReadOnlyList<CodedException> Issues) Deserialize(ReadOnlySpan<byte> utf8)
-    {
-        var reader = new Utf8JsonReader(utf8);
+        var reader = new Utf8JsonReader(utf8, FirelyReaderOptions);
         try
         {
-            _deserializer.TryDeserializeResource(ref reader, out var resource, out var issues);
-            return (resource, issues.ToList());
+            Deserializer.TryDeserializeResource(ref reader, out var resource, out var issues);
+            return (resource, issues as IReadOnlyList<CodedException> ?? [.. issues]);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException or InvalidCastException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException
+                                      or InvalidCastException or NotSupportedException or OverflowException)
         {
-            // Firely reports most problems as issues but throws on some shapes (a resourceType that is an array, say);
-            // for untrusted input that is a malformed resource, not a server failure.
-            throw new FhirParseException($"could not be read as a FHIR resource ({e.GetType().Name})");
+            // Firely reports most problems as issues but throws on some shapes (a resourceType that is an array, an
+            // abstract Resource or DomainResource); for untrusted input that is a malformed resource, not a failure.
+            throw new FhirParseException($"could not be read as a FHIR resource ({e.GetType().Name})", e.GetType().Name);
         }
     }
 
@@ -121,15 +221,82 @@ internal sealed partial class FhirJsonReader
         Hl7.Fhir.Validation.CodedValidationException v => v.InstancePath ?? "",
         _ => "",
     };
+
+    /// <summary>
+    /// The issues of one read, at most <c>max</c> of them kept: 100,000 nulls must not become 100,000 objects and log
+    /// lines. The rest are only counted.
+    /// </summary>
+    private sealed class IssueList(int max)
+    {
+        private readonly List<FhirParseIssue> _items = [];
+
+        public IReadOnlyList<FhirParseIssue> Items => _items;
+
+        public int Suppressed { get; private set; }
+
+        public void Add(FhirParseIssue issue)
+        {
+            if (_items.Count < max)
+            {
+                _items.Add(issue);
+            }
+            else
+            {
+                Suppressed++;
+            }
+        }
+
+        public void AddRange(IEnumerable<FhirParseIssue> issues)
+        {
+            foreach (var issue in issues)
+            {
+                Add(issue);
+            }
+        }
+
+        public void Suppress(int count) => Suppressed += count;
+    }
+}
+
+/// <summary>How to read one resource: what to do with bad or unneeded Bundle entries, limits and cancellation.</summary>
+internal sealed record FhirReadOptions
+{
+    public bool DropBadEntries { get; init; }
+
+    /// <summary>Bundle entries whose resource this returns false for are skipped before they are parsed.</summary>
+    public Func<JsonElement, bool>? KeepEntry { get; init; }
+
+    public int MaxBundleEntries { get; init; } = int.MaxValue;
+
+    /// <summary>The configuration key of <see cref="MaxBundleEntries"/>, named in the refusal.</summary>
+    public string MaxBundleEntriesSetting { get; init; } = "";
+
+    /// <summary>Tolerated issues kept per read; the rest are counted in <see cref="FhirParseResult.SuppressedIssues"/>.</summary>
+    public int MaxIssues { get; init; } = 100;
+
+    public CancellationToken CancellationToken { get; init; }
 }
 
 /// <summary>A parsed resource and the problems that were tolerated on the way.</summary>
-internal sealed record FhirParseResult(Resource Resource, IReadOnlyList<FhirParseIssue> Issues);
+internal sealed record FhirParseResult(Resource Resource, IReadOnlyList<FhirParseIssue> Issues)
+{
+    /// <summary>Tolerated issues beyond <see cref="FhirReadOptions.MaxIssues"/>: counted, not kept.</summary>
+    public int SuppressedIssues { get; init; }
+}
 
 /// <summary>A tolerated problem: a Firely error code (or one of ours) and the element path.</summary>
 internal sealed record FhirParseIssue(string Code, string Path);
 
-internal class FhirParseException(string problem) : Exception(problem);
+internal class FhirParseException(string problem, string code = "") : Exception(problem)
+{
+    public string Code { get; } = code;
+}
 
 internal sealed class NotR4Exception(string firelyMessage)
-    : FhirParseException($"is not FHIR R4 ({firelyMessage.TrimEnd()}); this service accepts FHIR R4 resources only");
+    : FhirParseException($"is not FHIR R4 ({firelyMessage.TrimEnd()}); this service accepts FHIR R4 resources only", "PVAL130");
+
+/// <summary>Valid FHIR that is more than this service agreed to process; <see cref="Setting"/> names the limit.</summary>
+internal sealed class FhirLimitException(string problem, string setting) : FhirParseException(problem, "LIMIT")
+{
+    public string Setting { get; } = setting;
+}

@@ -1,4 +1,5 @@
-using System.Text.Json.Nodes;
+using System.Buffers;
+using System.Text.Json;
 using Hl7.Fhir.Introspection;
 using Hl7.Fhir.Model;
 
@@ -11,109 +12,179 @@ namespace CdsService.Fhir;
 /// cardinality without a hand-written list. It also drops empty strings and nulls inside arrays, which FHIR JSON
 /// forbids and which can only mean "no value" (a null kept in step with a <c>_name</c> extension array stays).
 /// </summary>
+/// <remarks>
+/// One forward pass that copies the (already parsed, read-only) JSON into a new buffer, building each repaired array
+/// as it goes: linear in the size of the input whatever its shape, and never throws on an unexpected one (a bare
+/// choice name, a non-string <c>resourceType</c>, any depth the parser accepted).
+/// </remarks>
 internal static class ShapeRepair
 {
     public const string RepairedCode = "REPAIRED";
 
-    public static IReadOnlyList<FhirParseIssue> Repair(JsonObject resource)
+    private static readonly JsonWriterOptions WriterOptions = new() { MaxDepth = JsonInput.MaxDepth + 64, SkipValidation = true };
+
+    /// <summary>The repaired JSON, written to <paramref name="output"/>; returns what was repaired.</summary>
+    public static IReadOnlyList<FhirParseIssue> Repair(JsonElement resource, IBufferWriter<byte> output)
     {
         var repairs = new List<FhirParseIssue>();
-        var type = resource["resourceType"]?.GetValue<string>();
-        var mapping = type is null ? null : ModelInfo.ModelInspector.FindClassMapping(type);
-        if (mapping is not null)
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        if (ResourceTypeOf(resource) is { } type && ModelInfo.ModelInspector.FindClassMapping(type) is { } mapping)
         {
-            Walk(resource, mapping, type!, repairs);
+            Walk(resource, mapping, type, writer, repairs);
+        }
+        else
+        {
+            resource.WriteTo(writer);
         }
 
+        writer.Flush();
         return repairs;
     }
 
-    private static void Walk(JsonObject json, ClassMapping mapping, string path, List<FhirParseIssue> repairs)
-    {
-        foreach (var name in json.Select(p => p.Key).ToList())
-        {
-            if (name == "resourceType" || name.StartsWith('_'))
-            {
-                continue;
-            }
+    private static string? ResourceTypeOf(JsonElement json) =>
+        json.ValueKind == JsonValueKind.Object && json.TryGetProperty("resourceType", out var type) && type.ValueKind == JsonValueKind.String
+            ? type.GetString()
+            : null;
 
-            var property = mapping.FindMappedElementByName(name) ?? mapping.FindMappedElementByChoiceName(name);
+    private static void Walk(JsonElement json, ClassMapping mapping, string path, Utf8JsonWriter writer, List<FhirParseIssue> repairs)
+    {
+        writer.WriteStartObject();
+        foreach (var member in json.EnumerateObject())
+        {
+            var name = member.Name;
+            var property = name == "resourceType" || name.StartsWith('_')
+                ? null
+                : mapping.FindMappedElementByName(name) ?? mapping.FindMappedElementByChoiceName(name);
             if (property is null)
             {
+                member.WriteTo(writer);
                 continue;
             }
 
-            var value = json[name];
+            var value = member.Value;
             var childPath = $"{path}.{name}";
             if (IsEmptyString(value))
             {
-                json.Remove(name);
                 repairs.Add(new FhirParseIssue(RepairedCode, childPath));
                 continue;
             }
 
-            bool Removable(JsonNode? item) => IsEmptyString(item) || (item is null && !json.ContainsKey("_" + name));
-            if (value is JsonArray items && items.Any(Removable))
+            if (value.ValueKind == JsonValueKind.Array)
             {
-                foreach (var empty in items.Where(Removable).ToList())
-                {
-                    items.Remove(empty);
-                }
-
-                repairs.Add(new FhirParseIssue(RepairedCode, childPath));
-                if (items.Count == 0)
-                {
-                    json.Remove(name);
-                    continue;
-                }
+                WriteArray(json, member, property, childPath, writer, repairs);
             }
-
-            if (property.IsCollection && value is JsonObject or JsonValue)
+            else if (property.IsCollection && value.ValueKind != JsonValueKind.Null)
             {
-                json.Remove(name);
-                json[name] = new JsonArray(value);
+                writer.WritePropertyName(name);
+                writer.WriteStartArray();
+                WriteValue(value, property, name, childPath, writer, repairs);
+                writer.WriteEndArray();
                 repairs.Add(new FhirParseIssue(RepairedCode, childPath));
             }
-            else if (!property.IsCollection && value is JsonArray { Count: 1 } single)
+            else
             {
-                var only = single[0];
-                single.Clear();
-                json[name] = only;
-                repairs.Add(new FhirParseIssue(RepairedCode, childPath));
+                writer.WritePropertyName(name);
+                WriteValue(value, property, name, childPath, writer, repairs);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteArray(
+        JsonElement parent, JsonProperty member, PropertyMapping property, string path, Utf8JsonWriter writer, List<FhirParseIssue> repairs)
+    {
+        var name = member.Name;
+        var items = member.Value;
+
+        // A null kept in step with the primitive's "_name" extension array is meaningful; elsewhere it means nothing.
+        var keepNulls = parent.TryGetProperty("_" + name, out _);
+        bool Removable(JsonElement item) => IsEmptyString(item) || (item.ValueKind == JsonValueKind.Null && !keepNulls);
+
+        var kept = 0;
+        var removed = 0;
+        var only = default(JsonElement);
+        foreach (var item in items.EnumerateArray())
+        {
+            if (Removable(item))
+            {
+                removed++;
+            }
+            else if (kept++ == 0)
+            {
+                only = item;
+            }
+        }
+
+        if (removed > 0)
+        {
+            repairs.Add(new FhirParseIssue(RepairedCode, path));
+        }
+
+        if (kept == 0)
+        {
+            if (removed == 0)
+            {
+                // An empty array: invalid FHIR, but Firely reports it; nothing to repair here.
+                member.WriteTo(writer);
             }
 
-            foreach (var child in Children(json[name]))
+            return;
+        }
+
+        writer.WritePropertyName(name);
+        if (!property.IsCollection && kept == 1)
+        {
+            if (removed == 0)
             {
-                if (ChildMapping(property, name, child) is { } childMapping)
-                {
-                    Walk(child, childMapping, childPath, repairs);
-                }
+                repairs.Add(new FhirParseIssue(RepairedCode, path));
             }
+
+            WriteValue(only, property, name, path, writer, repairs);
+            return;
+        }
+
+        writer.WriteStartArray();
+        foreach (var item in items.EnumerateArray())
+        {
+            if (!Removable(item))
+            {
+                WriteValue(item, property, name, path, writer, repairs);
+            }
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteValue(JsonElement value, PropertyMapping property, string jsonName, string path, Utf8JsonWriter writer, List<FhirParseIssue> repairs)
+    {
+        if (value.ValueKind == JsonValueKind.Object && ChildMapping(property, jsonName, value) is { } mapping)
+        {
+            Walk(value, mapping, path, writer, repairs);
+        }
+        else
+        {
+            value.WriteTo(writer);
         }
     }
 
-    private static bool IsEmptyString(JsonNode? node) =>
-        node is JsonValue value && value.TryGetValue<string>(out var text) && text.Length == 0;
+    private static bool IsEmptyString(JsonElement node) => node.ValueKind == JsonValueKind.String && node.ValueEquals(""u8);
 
-    private static IEnumerable<JsonObject> Children(JsonNode? node) => node switch
+    private static ClassMapping? ChildMapping(PropertyMapping property, string jsonName, JsonElement child)
     {
-        JsonObject o => [o],
-        JsonArray a => a.OfType<JsonObject>(),
-        _ => [],
-    };
-
-    private static ClassMapping? ChildMapping(PropertyMapping property, string jsonName, JsonObject child)
-    {
-        if (child["resourceType"] is JsonValue rt && rt.TryGetValue<string>(out var resourceType))
+        if (ResourceTypeOf(child) is { } resourceType)
         {
             return ModelInfo.ModelInspector.FindClassMapping(resourceType);
         }
 
         if (property.Choice == ChoiceType.DatatypeChoice)
         {
-            var suffix = jsonName[property.Name.Length..];
-            return ModelInfo.ModelInspector.FindClassMapping(suffix)
-                ?? ModelInfo.ModelInspector.FindClassMapping(char.ToLowerInvariant(suffix[0]) + suffix[1..]);
+            // "medicationCodeableConcept" names its type; a bare "medication" names none, and is left for Firely to refuse.
+            var suffix = jsonName.Length > property.Name.Length ? jsonName[property.Name.Length..] : "";
+            return suffix.Length == 0
+                ? null
+                : ModelInfo.ModelInspector.FindClassMapping(suffix)
+                    ?? ModelInfo.ModelInspector.FindClassMapping(char.ToLowerInvariant(suffix[0]) + suffix[1..]);
         }
 
         return ModelInfo.ModelInspector.FindOrImportClassMapping(property.ImplementingType);

@@ -15,6 +15,9 @@ internal static class LoggingSetup
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
+
+            // Last of the enrichers: whatever the others added is escaped too (CWE-117, forged log lines).
+            .Enrich.With<ControlCharacterEscaper>()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture),
 

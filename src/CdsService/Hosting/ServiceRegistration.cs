@@ -40,7 +40,7 @@ internal static class ServiceRegistration
         services.AddOptions<PayerOptions>().BindConfiguration(PayerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BesponsaOptions>().BindConfiguration(BesponsaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CardRenderer>();
-        services.AddDrugPolicy<BesponsaPolicy>();
+        services.AddDrugPolicy<BesponsaPolicy>(new BesponsaRecordInterest());
 
         // Policy value sets: loaded (and validated) before the host starts serving; a bad file stops start-up.
         services.AddSingleton(_ => BesponsaValueSets.Library);
@@ -48,11 +48,11 @@ internal static class ServiceRegistration
         return services;
     }
 
-    private static void AddDrugPolicy<TPolicy>(this IServiceCollection services)
+    private static void AddDrugPolicy<TPolicy>(this IServiceCollection services, IRecordInterest interest)
         where TPolicy : class, IDrugPolicy
     {
         services.AddSingleton<TPolicy>();
         services.AddSingleton<IDrugPolicy>(sp => sp.GetRequiredService<TPolicy>());
-        services.AddSingleton<ICdsService>(sp => ActivatorUtilities.CreateInstance<PriorAuthOrderSignService>(sp, sp.GetRequiredService<TPolicy>()));
+        services.AddSingleton<ICdsService>(sp => ActivatorUtilities.CreateInstance<PriorAuthOrderSignService>(sp, sp.GetRequiredService<TPolicy>(), interest));
     }
 }

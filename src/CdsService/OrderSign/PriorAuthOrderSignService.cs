@@ -22,9 +22,15 @@ internal sealed class PriorAuthOrderSignService(
     PreemptiveDeterminations determinations,
     HookCallAudit audit,
     FormLinks forms,
-    TimeProvider clock) : ICdsService
+    TimeProvider clock,
+    IRecordInterest interest,
+    Microsoft.Extensions.Options.IOptions<CdsOptions> options) : ICdsService
 {
     public HookDefinition Hook => HookDefinition.OrderSign;
+
+    /// <summary>Prefetch entries of other patients, and resources the policy never reads, are skipped unparsed.</summary>
+    public Func<string?, Func<System.Text.Json.JsonElement, bool>?>? PrefetchFilter =>
+        options.Value.FilterPrefetch ? patientId => patientId is null ? null : RecordEntryFilter.For(patientId, interest) : null;
 
     public ServiceDescription Description { get; } = new(
         HookDefinition.OrderSign.Name,
@@ -61,7 +67,12 @@ internal sealed class PriorAuthOrderSignService(
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        IReadOnlyList<PolicyDecision> decisions = [.. orders.Select(order => policy.Evaluate(order, record, today))];
+        IReadOnlyList<PolicyDecision> decisions = [.. orders.Select(order =>
+        {
+            // Each order is evaluated against the whole record: a client that hung up stops the work between orders.
+            cancellationToken.ThrowIfCancellationRequested();
+            return policy.Evaluate(order, record, today);
+        })];
 
         // An order that still needs documentation or attestation gets a form link (its state stored, not in the link).
         // Such an order is never granted on the spot, so the links hold whether or not a determination is stored.

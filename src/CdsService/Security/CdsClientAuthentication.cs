@@ -21,6 +21,7 @@ internal static class CdsClientAuthentication
         services.AddReplayStore();
         services.AddSingleton<TrustedClients>();
         services.AddSingleton<CdsJwtEvents>();
+        services.AddSingleton<FailedAuthenticationThrottle>();
         services.AddHttpClient(RemoteJwks.HttpClientName)
             .ConfigureHttpClient((sp, client) => client.MaxResponseContentBufferSize = sp.GetRequiredService<IOptions<SecurityOptions>>().Value.Jwks.MaxBytes)
 

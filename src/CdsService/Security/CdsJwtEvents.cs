@@ -16,6 +16,7 @@ internal sealed partial class CdsJwtEvents(
     IOptions<SecurityOptions> security,
     TimeProvider clock,
     IHostEnvironment environment,
+    FailedAuthenticationThrottle failures,
     ILogger<CdsJwtEvents> logger) : JwtBearerEvents
 {
     public override async Task MessageReceived(MessageReceivedContext context)
@@ -23,6 +24,14 @@ internal sealed partial class CdsJwtEvents(
         if (!context.Request.Headers.ContainsKey("Authorization"))
         {
             // Anonymous: the authorization policy decides (Development's loopback rule, or a 401).
+            return;
+        }
+
+        // Before any parsing or signature verify: an address that keeps failing costs nothing more.
+        if (failures.IsBlocked(context.HttpContext.Connection.RemoteIpAddress, out var retryAfter))
+        {
+            context.HttpContext.Items[typeof(FailedAuthenticationThrottle)] = retryAfter;
+            Reject(context, RejectionReason.TooManyFailures);
             return;
         }
 
@@ -76,14 +85,25 @@ internal sealed partial class CdsJwtEvents(
         var reason = CdsTokenRejectedException.ReasonOf(context.AuthenticateFailure);
         var issuer = (context.HttpContext.Items[typeof(TrustedClient)] as TrustedClient)?.Issuer ?? "-";
         LogRejected(logger, reason, issuer, context.Request.Method, context.Request.Path);
-
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.Headers.WWWAuthenticate = "Bearer";
         if (context.HttpContext.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
         {
             statusCodePages.Enabled = false;
         }
 
+        if (reason == RejectionReason.TooManyFailures && context.HttpContext.Items[typeof(FailedAuthenticationThrottle)] is TimeSpan retryAfter)
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return;
+        }
+
+        if (context.AuthenticateFailure is not null)
+        {
+            failures.RecordFailure(context.HttpContext.Connection.RemoteIpAddress);
+        }
+
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Bearer";
         if (environment.IsDevelopment())
         {
             await context.Response.WriteAsJsonAsync(RefusalProblem(reason), (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", context.HttpContext.RequestAborted);

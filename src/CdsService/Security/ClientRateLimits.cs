@@ -23,14 +23,7 @@ internal static partial class ClientRateLimits
             limiter.OnRejected = RejectAsync;
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => RateLimitPartition.GetTokenBucketLimiter(
                 PartitionOf(http),
-                _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = limits.PermitLimit,
-                    TokensPerPeriod = limits.PermitLimit,
-                    ReplenishmentPeriod = limits.Window,
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
+                _ => TokenBuckets.RefilledEvery(limits.Window, limits.PermitLimit)));
         });
         return services;
     }
@@ -63,4 +56,17 @@ internal static partial class ClientRateLimits
 
     [LoggerMessage(LogLevel.Warning, "Rate limit reached: refused {Method} {Path} with 429")]
     private static partial void LogLimited(ILogger logger, string method, PathString path);
+}
+
+/// <summary>The token buckets this service uses: full every window, no queue (a refusal is immediate).</summary>
+internal static class TokenBuckets
+{
+    public static TokenBucketRateLimiterOptions RefilledEvery(TimeSpan window, int permits) => new()
+    {
+        TokenLimit = permits,
+        TokensPerPeriod = permits,
+        ReplenishmentPeriod = window,
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
 }

@@ -27,6 +27,9 @@ internal enum RejectionReason
     JtiMissing,
     JtiReplayed,
     TenantUntrusted,
+
+    /// <summary>This remote address has had too many refused tokens recently; the token was not looked at.</summary>
+    TooManyFailures,
     Invalid,
 }
 

@@ -35,13 +35,14 @@ internal sealed partial class RemoteJwks(
             return;
         }
 
-        // One fetch at a time per issuer; callers that queued behind it find the new keys and skip their own.
+        // One fetch at a time per issuer; callers that queued behind it find the new keys and skip their own. A caller
+        // waits only as long as its own request may (its token), however long the fetch it waits on takes.
         await _gate.WaitAsync(cancellationToken);
         try
         {
             if (NeedsRefresh(kid))
             {
-                await FetchAsync();
+                await FetchAsync().WaitAsync(cancellationToken);
             }
         }
         finally
@@ -74,15 +75,18 @@ internal sealed partial class RemoteJwks(
         try
         {
             // Not the caller's token: a client that hangs up must not cancel a fetch other requests are waiting on.
+            // The fetch's own budget covers the whole exchange, body included: the resilience pipeline's timeouts end
+            // when the headers arrive, and a key server dripping its body would otherwise hold the fetch for minutes.
+            using var budget = new CancellationTokenSource(options.FetchTimeout, clock);
             var client = httpClients.CreateClient(HttpClientName);
-            using var response = await client.GetAsync(Uri, CancellationToken.None);
+            using var response = await client.GetAsync(Uri, HttpCompletionOption.ResponseContentRead, budget.Token);
             if (!response.IsSuccessStatusCode)
             {
                 LogFetchFailed(logger, issuer, $"HTTP {(int)response.StatusCode}");
                 return;
             }
 
-            var parsed = SigningKeys.Parse(await response.Content.ReadAsStringAsync(), algorithms);
+            var parsed = SigningKeys.Parse(await response.Content.ReadAsStringAsync(budget.Token), algorithms);
             if (parsed.Keys.Count == 0)
             {
                 LogFetchFailed(logger, issuer, "no usable key: " + string.Join("; ", parsed.Skipped));

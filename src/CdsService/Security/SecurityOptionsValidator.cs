@@ -21,6 +21,11 @@ internal sealed class SecurityOptionsValidator(IHostEnvironment environment) : I
         Within(failures, "Security:Jwks:FetchTimeout", options.Jwks.FetchTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
         Within(failures, "Security:Cors:PreflightMaxAge", options.Cors.PreflightMaxAge, TimeSpan.Zero, TimeSpan.FromDays(1));
         Within(failures, "Security:RateLimit:Window", options.RateLimit.Window, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        Within(failures, "Security:FailedAuthentication:Window", options.FailedAuthentication.Window, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        if (options.FailedAuthentication.PermitLimit is < 1 or > 1_000_000)
+        {
+            failures.Add("Security:FailedAuthentication:PermitLimit must be between 1 and 1000000.");
+        }
 
         if (options.AllowAnonymousFromLoopback && !environment.IsDevelopment())
         {

@@ -41,6 +41,9 @@ public sealed class SecuredService : IDisposable
             .With("CdsClients:2:Issuer", TenantIssuer)
             .With("CdsClients:2:JwksFile", _jwksFile)
             .With("CdsClients:2:Tenants:0", Tenant)
+
+            // These tests send many refused tokens from one address on purpose; the throttle has its own test.
+            .With("Security:FailedAuthentication:PermitLimit", "100000")
             .WithServices(services => services.AddSingleton<ILogEventSink>(Logs));
         configure(App);
     }

@@ -67,5 +67,5 @@ public sealed class SandboxTransactionTests
     }
 
     private static HookRequest Read(string folder) =>
-        new HookRequestReader(new FhirJsonReader()).Read(File.ReadAllBytes(Path.Combine(folder, "request.json")), HookDefinition.OrderSign);
+        new HookRequestReader(new FhirJsonReader(), Microsoft.Extensions.Options.Options.Create(new CdsOptions())).Read(File.ReadAllBytes(Path.Combine(folder, "request.json")), HookDefinition.OrderSign);
 }

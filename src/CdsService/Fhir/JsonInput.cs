@@ -1,0 +1,178 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace CdsService.Fhir;
+
+/// <summary>
+/// Parses untrusted JSON (a request body, a FHIR server's response) so that nothing read from it later can throw:
+/// duplicate keys are refused (RFC 8259 leaves their meaning open, and a payer decision must not rest on a guess), and
+/// every string and key is checked to be valid UTF-8 that decodes to valid UTF-16 (no lone <c>\ud800</c>), which
+/// <see cref="JsonElement.GetString"/> and Firely would otherwise throw on deep inside the service.
+/// </summary>
+internal static class JsonInput
+{
+    public const int MaxDepth = 128;
+
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
+
+    /// <summary>The parsed document; a <see cref="JsonInputException"/> says what is wrong and where.</summary>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> utf8)
+    {
+        // Text first: the duplicate-key check itself decodes keys, and would throw on an unpaired surrogate.
+        string? invalidText;
+        try
+        {
+            invalidText = FindInvalidText(utf8.Span);
+        }
+        catch (JsonException)
+        {
+            // Not JSON at all; the parse below says where.
+            invalidText = null;
+        }
+
+        if (invalidText is { } path)
+        {
+            throw new JsonInputException($"has a string or key that is not valid Unicode (invalid UTF-8 or an unpaired surrogate) at '{path}'");
+        }
+
+        try
+        {
+            return JsonDocument.Parse(utf8, Options);
+        }
+        catch (JsonException e) when (e.Message.StartsWith("Duplicate property", StringComparison.Ordinal))
+        {
+            throw new JsonInputException($"has a duplicate key (line {e.LineNumber + 1}, byte {e.BytePositionInLine}); each key may appear once per object");
+        }
+        catch (JsonException e)
+        {
+            throw new JsonInputException($"is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine})");
+        }
+
+    }
+
+    /// <summary>
+    /// The path (<c>context.draftOrders.entry[0].resource.id</c>) of the first string or key that is not valid Unicode,
+    /// or null. One forward pass; names are only decoded when there is something to report.
+    /// </summary>
+    internal static string? FindInvalidText(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
+        var frames = new Frame[MaxDepth + 1];
+        var depth = 0;
+        byte[]? scratch = null;
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        frames[depth].NameStart = (int)reader.TokenStartIndex;
+                        frames[depth].NameLength = reader.ValueSpan.Length + 2;
+                        if (!IsValid(ref reader, ref scratch))
+                        {
+                            return PathOf(utf8, frames, depth, includeName: true);
+                        }
+
+                        continue;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        depth--;
+                        continue;
+                }
+
+                // A value: it is the next item of an enclosing array.
+                if (depth > 0 && frames[depth].IsArray)
+                {
+                    frames[depth].Index++;
+                }
+
+                if (reader.TokenType == JsonTokenType.String && !IsValid(ref reader, ref scratch))
+                {
+                    return PathOf(utf8, frames, depth, includeName: true);
+                }
+
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    depth++;
+                    frames[depth] = new Frame { IsArray = reader.TokenType == JsonTokenType.StartArray, Index = -1, NameStart = -1 };
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            if (scratch is not null)
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
+        }
+    }
+
+    private static bool IsValid(ref Utf8JsonReader reader, ref byte[]? scratch)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return Utf8.IsValid(reader.ValueSpan);
+        }
+
+        if (scratch is null || scratch.Length < reader.ValueSpan.Length)
+        {
+            if (scratch is not null)
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
+
+            scratch = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        }
+
+        try
+        {
+            // Unescaping is where an unpaired \ud800 is found; the unescaped bytes must still be valid UTF-8.
+            var length = reader.CopyString(scratch);
+            return Utf8.IsValid(scratch.AsSpan(0, length));
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static string PathOf(ReadOnlySpan<byte> utf8, Frame[] frames, int depth, bool includeName)
+    {
+        var path = new StringBuilder();
+        for (var i = 1; i <= depth; i++)
+        {
+            var frame = frames[i];
+            if (frame.IsArray)
+            {
+                path.Append('[').Append(frame.Index).Append(']');
+            }
+            else if (frame.NameStart >= 0 && (i < depth || includeName))
+            {
+                if (path.Length > 0)
+                {
+                    path.Append('.');
+                }
+
+                // The raw (still escaped) key, with invalid bytes shown as U+FFFD: never throws.
+                path.Append(Encoding.UTF8.GetString(utf8.Slice(frame.NameStart + 1, frame.NameLength - 2)));
+            }
+        }
+
+        return path.Length == 0 ? "(root)" : path.ToString();
+    }
+
+    private struct Frame
+    {
+        public bool IsArray;
+        public int Index;
+        public int NameStart;
+        public int NameLength;
+    }
+}
+
+/// <summary>JSON that cannot be read safely; the message completes "The request body …" or "The response …".</summary>
+internal sealed class JsonInputException(string problem) : Exception(problem);

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using CdsService.IntegrationTests.Fixtures;
+using CdsService.IntegrationTests.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace CdsService.IntegrationTests.Logging;
+
+/// <summary>Logs cannot be forged (CWE-117) or flooded by what a caller sends.</summary>
+public sealed class LogInjectionTests : IDisposable
+{
+    private readonly LogCapture _logs = new();
+    private readonly CdsApp _app;
+
+    public LogInjectionTests()
+    {
+        _app = new CdsApp()
+            .With("Fhir:AllowedServers:0", "http://127.0.0.1:1")
+            .WithServices(services => services.AddSingleton<ILogEventSink>(_logs));
+    }
+
+    [Fact]
+    public async Task A_path_with_CR_LF_writes_one_escaped_line_and_no_forged_one()
+    {
+        using var response = await _app.CreateClient().PostAsync(
+            new Uri("/cds-services/x%0D%0A%5B02:00:00%20INF%5D%20FORGED", UriKind.Relative),
+            new StringContent("{}", Encoding.UTF8, "application/json"));
+
+        var lines = _logs.Events.Select(e => e.RenderMessage(CultureInfo.InvariantCulture)).ToList();
+        var mentioning = lines.Where(l => l.Contains("FORGED", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(mentioning);
+        Assert.All(mentioning, line =>
+        {
+            Assert.DoesNotContain('\r', line);
+            Assert.DoesNotContain('\n', line);
+        });
+
+        // Request logging writes the decoded path: escaped, it stays on its line.
+        Assert.Contains(mentioning, line => line.Contains("\\r\\n[02:00:00 INF] FORGED", StringComparison.Ordinal));
+        Assert.All(_logs.Events.SelectMany(e => e.Properties.Values), value => Assert.DoesNotMatch("[\r\n]", value.ToString()));
+    }
+
+    [Fact]
+    public async Task A_hookInstance_with_a_line_break_is_escaped_in_the_scope_too()
+    {
+        var request = JsonNode.Parse(Examples.Read("scenarios/05-ph-negative-adult-all-met/request.json"))!;
+        request["hookInstance"] = "abc\r\n[02:00:00 INF] FORGED";
+
+        using var response = await _app.PostJsonAsync(CdsApp.BesponsaService, request.ToJsonString());
+
+        Assert.Contains(_logs.Events, e => e.Properties.TryGetValue("HookInstance", out var v) && v.ToString().Contains("\\r\\n", StringComparison.Ordinal));
+        Assert.All(_logs.Events.SelectMany(e => e.Properties.Values), value => Assert.DoesNotMatch("[\r\n]", value.ToString()));
+    }
+
+    [Fact]
+    public async Task A_hundred_thousand_tolerated_problems_are_one_warning_with_the_count()
+    {
+        var request = JsonNode.Parse(Examples.Read("scenarios/05-ph-negative-adult-all-met/request.json"))!;
+        var bundle = request["prefetch"]!["conditions"]!.AsObject();
+        var entries = bundle["entry"]!.AsArray();
+        for (var i = 0; i < 4_000; i++)
+        {
+            // An empty string inside a repeating element: each is a tolerated repair.
+            entries.Add(new JsonObject
+            {
+                ["resource"] = new JsonObject
+                {
+                    ["resourceType"] = "Condition",
+                    ["id"] = $"c{i}",
+                    ["subject"] = new JsonObject { ["reference"] = "Patient/pat-05" },
+                    ["identifier"] = new JsonArray(new JsonObject { ["value"] = "" }),
+                },
+            });
+        }
+
+        var text = request.ToJsonString();
+        var nulls = string.Join(',', Enumerable.Repeat("null", 100_000));
+        text = text.Replace("\"prefetch\":{", "\"prefetch\":{\"flood\":{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"link\":[" + nulls + "]},", StringComparison.Ordinal);
+
+        using var response = await _app.PostJsonAsync(CdsApp.BesponsaService, text);
+
+        Assert.True((int)response.StatusCode < 500, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+        var warnings = _logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Tolerated", StringComparison.Ordinal)).ToList();
+        var warning = Assert.Single(warnings);
+        var count = (int)((ScalarValue)warning.Properties["FhirIssueCount"]).Value!;
+        Assert.True(count >= 4_000, $"count {count}");
+    }
+
+    public void Dispose() => _app.Dispose();
+}

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using CdsService.IntegrationTests.Fixtures;
+
+namespace CdsService.IntegrationTests.Scenarios;
+
+/// <summary>
+/// Skipping the prefetch entries the policy cannot read changes nothing: every scenario gets the same answer, card
+/// for card and criterion for criterion, with the filter on (the default) and off.
+/// </summary>
+public sealed class PrefetchFilterTests : IDisposable
+{
+    private readonly CdsApp _filtered = new CdsApp().With("Fhir:AllowedServers:0", "http://127.0.0.1:1");
+    private readonly CdsApp _unfiltered = new CdsApp().With("Fhir:AllowedServers:0", "http://127.0.0.1:1").With("Cds:FilterPrefetch", "false");
+
+    public static TheoryData<string> Scenarios() => [.. Scenario.All()];
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task The_filter_leaves_every_scenario_outcome_unchanged(string name)
+    {
+        var request = Scenario.Load(name).Request;
+
+        using var filtered = await _filtered.PostJsonAsync(CdsApp.BesponsaService, request);
+        using var unfiltered = await _unfiltered.PostJsonAsync(CdsApp.BesponsaService, request);
+
+        Assert.Equal(unfiltered.StatusCode, filtered.StatusCode);
+        Assert.Equal(WithoutUuids(await unfiltered.Content.ReadAsStringAsync()), WithoutUuids(await filtered.Content.ReadAsStringAsync()));
+    }
+
+    // Card and suggestion uuids and the coverage assertion id are fresh on every call; everything else must match.
+    private static string WithoutUuids(string body)
+    {
+        body = System.Text.RegularExpressions.Regex.Replace(body, "\"[0-9a-f]{32}\"", "\"id\"");
+        var json = JsonNode.Parse(body)!;
+        foreach (var node in Robustness.Mutation.Descendants(json).OfType<JsonObject>().ToList())
+        {
+            node.Remove("uuid");
+        }
+
+        return json.ToJsonString();
+    }
+
+    public void Dispose()
+    {
+        _filtered.Dispose();
+        _unfiltered.Dispose();
+    }
+}

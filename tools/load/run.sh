@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Load run of issue 10: the service (Release) and a parse-only baseline (bare Kestrel + one JsonDocument parse of the
+# same body) side by side, measured with hey, printing the ratios the issue names.
+#   tools/load/run.sh [seconds-per-run=10]
+# Ports: service 127.0.0.1:5192, baseline 127.0.0.1:5292. Needs hey and taskset. The machine may be shared: quote
+# ratios from one run, never figures from different runs.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECONDS_PER_RUN="${1:-10}"
+BIG=fhir-examples/bench/order-sign-90-resources.json
+SMALL=fhir-examples/scenarios/05-ph-negative-adult-all-met/request.json
+SERVICE_URL=http://127.0.0.1:5192/cds-services/besponsa-prior-auth
+BASELINE_URL=http://127.0.0.1:5292/cds-services/besponsa-prior-auth
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+dotnet build -c Release -v q src/CdsService >/dev/null
+dotnet build -c Release -v q tools/load/Baseline >/dev/null
+
+start_service() { # $1 = taskset cpu list or ""
+  local prefix=()
+  [[ -n "${1:-}" ]] && prefix=(taskset -c "$1")
+  ASPNETCORE_ENVIRONMENT=Development "${prefix[@]}" dotnet src/CdsService/bin/Release/net10.0/CdsService.dll \
+    --urls http://127.0.0.1:5192 --Serilog:MinimumLevel:Default=Warning --Security:RateLimit:PermitLimit=100000000 \
+    --Fhir:AllowedServers:0=http://127.0.0.1:1 --contentRoot "$PWD/src/CdsService" >/tmp/cds-load-service.log 2>&1 &
+  SERVICE_PID=$!
+  PIDS+=("$SERVICE_PID")
+  until curl -sf http://127.0.0.1:5192/health/ready >/dev/null; do
+    kill -0 "$SERVICE_PID" 2>/dev/null || { cat /tmp/cds-load-service.log; exit 1; }
+    sleep 0.2
+  done
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rate() { hey -z "${SECONDS_PER_RUN}s" -c "$1" -m POST -T application/json -D "$2" "$3" | awk '/Requests\/sec/ {print $2}'; }
+p99() { hey -z "${SECONDS_PER_RUN}s" -c "$1" -m POST -T application/json -D "$2" "$3" | awk '/99% in/ {print $3 * 1000}'; }
+cpu_per_request_ms() { # pid body url
+  local before after n=2000
+  before=$(cpu_ticks "$1")
+  hey -n "$n" -c 4 -m POST -T application/json -D "$2" "$3" >/dev/null
+  after=$(cpu_ticks "$1")
+  echo "scale=3; ($after - $before) * 1000 / $(getconf CLK_TCK) / $n" | bc
+}
+
+start_service ""
+dotnet tools/load/Baseline/bin/Release/net10.0/Baseline.dll --urls http://127.0.0.1:5292 >/dev/null 2>&1 &
+BASELINE_PID=$!
+PIDS+=("$BASELINE_PID")
+until curl -sf -X POST -H 'Content-Type: application/json' -d '{}' "$BASELINE_URL" >/dev/null; do sleep 0.2; done
+
+# Warm both to steady state before measuring.
+hey -n 3000 -c 8 -m POST -T application/json -D "$BIG" "$SERVICE_URL" >/dev/null
+hey -n 3000 -c 8 -m POST -T application/json -D "$BIG" "$BASELINE_URL" >/dev/null
+
+svc_cpu=$(cpu_per_request_ms "$SERVICE_PID" "$BIG" "$SERVICE_URL")
+base_cpu=$(cpu_per_request_ms "$BASELINE_PID" "$BIG" "$BASELINE_URL")
+svc_rps32=$(rate 32 "$BIG" "$SERVICE_URL")
+base_rps32=$(rate 32 "$BIG" "$BASELINE_URL")
+svc_p99_small=$(p99 8 "$SMALL" "$SERVICE_URL")
+svc_rps_small=$(rate 32 "$SMALL" "$SERVICE_URL")
+kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
+
+# Warm-up on one core: throughput in the 2 s starting 10 s after start, against steady throughput later.
+start_service 0
+started=$(date +%s.%N)
+sleep "$(echo "10 - ($(date +%s.%N) - $started)" | bc)" 2>/dev/null || true
+early=$(hey -z 2s -c 8 -m POST -T application/json -D "$BIG" "$SERVICE_URL" | awk '/Requests\/sec/ {print $2}')
+hey -z 30s -c 8 -m POST -T application/json -D "$BIG" "$SERVICE_URL" >/dev/null
+steady=$(hey -z 5s -c 8 -m POST -T application/json -D "$BIG" "$SERVICE_URL" | awk '/Requests\/sec/ {print $2}')
+
+cat <<REPORT
+Body: $BIG ($(stat -c %s "$BIG") bytes); small: $SMALL ($(stat -c %s "$SMALL") bytes); $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)
+CPU per request, large body:      service ${svc_cpu} ms, baseline ${base_cpu} ms, ratio $(echo "scale=2; $svc_cpu / $base_cpu" | bc) (target <= 3)
+Throughput at 32 connections:     service ${svc_rps32} req/s, baseline ${base_rps32} req/s; vs issue's 135 req/s: $(echo "scale=2; $svc_rps32 / 135" | bc)x (target >= 3)
+Small body (14 KB), 32 conns:     service ${svc_rps_small} req/s (issue: 2,220)
+p99 at 8 connections, 14 KB:      ${svc_p99_small} ms (target < 15)
+One core, 10 s after start:       ${early} req/s vs steady ${steady} req/s: $(echo "scale=2; $early / $steady" | bc) of steady (target >= 0.8)
+Allocations per request:          not measured by this script (see the BenchmarkDotNet project)
+REPORT
