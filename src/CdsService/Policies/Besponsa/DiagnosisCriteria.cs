@@ -110,12 +110,22 @@ internal static class DiagnosisCriteria
     /// Refractory = ALL not in remission (C91.00) after a completed induction course: multi-agent ALL chemotherapy
     /// (two or more agents, at least one cytotoxic; steroids alone are not a regimen) received on or after the ALL
     /// diagnosis, whose first dose is at least <see cref="BesponsaOptions.InductionCourseDays"/> before the order.
-    /// C91.00 also codes newly diagnosed ALL, so anything short of that is "unknown, please document", not refractory.
+    /// C91.00 also codes newly diagnosed ALL, so anything short of that (including an undated diagnosis or undated
+    /// drugs) is "unknown, please document", not refractory.
     /// </summary>
     private static CriterionResult Refractory(Evidence evidence, List<Condition> notInRemission)
     {
+        // Without the diagnosis date no drug can be shown to be induction for this ALL (methotrexate for arthritis in
+        // 2012 would count), and an undated drug cannot be placed in time: both are "unknown, please document".
         var diagnosed = notInRemission.Select(Describe.OnsetOrRecorded).OfType<DateTimeOffset>().Order().Cast<DateTimeOffset?>().FirstOrDefault();
-        bool SinceDiagnosis(MedicationUse m) => diagnosed is not { } d || (m.Date is { } when && when.Date >= d.Date);
+        if (diagnosed is not { } diagnosedOn)
+        {
+            return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Unknown,
+                "ALL not in remission, but the date of the ALL diagnosis is not recorded, so no chemotherapy can be shown to be its induction; document the diagnosis date",
+                [.. notInRemission.Select(Describe.Condition)]);
+        }
+
+        bool SinceDiagnosis(MedicationUse m) => m.Date is { } when && when.Date >= diagnosedOn.Date;
         var chemo = evidence.Therapy(BesponsaValueSets.AllChemotherapy);
         var steroids = evidence.Therapy(BesponsaValueSets.AllSteroids);
         var cytotoxic = chemo.Received.Where(SinceDiagnosis).ToList();
