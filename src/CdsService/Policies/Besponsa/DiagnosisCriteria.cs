@@ -41,10 +41,13 @@ internal static class DiagnosisCriteria
         // an ALL code (say, a record holding only hypertension) is missing evidence, not a different diagnosis.
         var other = evidence.AssertedConditions.Where(c => BesponsaValueSets.HematologicMalignancy.ContainsAny(c.Code)).ToList();
         var unspecified = evidence.AssertedConditions.Where(c => BesponsaValueSets.NonspecificLeukemia.ContainsAny(c.Code)).ToList();
-        if (other.Count == 0 && unspecified.Count > 0)
+        // An acute leukemia of unspecified type may be the ALL itself, whatever else the chart holds (a CML in lymphoid
+        // blast crisis, an old lymphoma): the other cancer does not show that this leukemia is not ALL.
+        if (unspecified.Count > 0)
         {
             return new(BAllId, BAllTitle, CriterionStatus.Unknown,
-                "A leukemia of unspecified type is recorded; document the ALL diagnosis and its lineage", [.. unspecified.Select(Describe.Condition)]);
+                "A leukemia of unspecified type is recorded; document the ALL diagnosis and its lineage",
+                [.. unspecified.Select(Describe.Condition), .. other.Select(Describe.Condition)]);
         }
 
         if (other.Count == 0 || !evidence.Record.IsComplete)
