@@ -170,6 +170,24 @@ internal static class DiagnosisCriteria
             .OrderByDescending(r => Describe.EffectiveStart(r.Observation) ?? DateTimeOffset.MinValue)
             .FirstOrDefault();
         var attested = evidence.Attestations.Boolean(Items.Cd22Positive);
+
+        // The confirmed CD22 term (LOINC 14017-8) counts CD22 cells per 100 cells of blood, not per 100 blasts: a low
+        // count may be few circulating blasts, so only the lab's own negative call (a coded value or interpretation)
+        // shows CD22-negative blasts; a low number alone asks for the blast immunophenotype instead of a hard stop.
+        if (latest.Observation is { } counted && latest.Reading == Reading.Negative
+            && ResultReading.Coded(counted, BesponsaValueSets.PositiveResults, BesponsaValueSets.NegativeResults) == Reading.Unknown)
+        {
+            List<EvidenceItem> countRefs = [Describe.Observation(counted)];
+            if (attested is { } answer)
+            {
+                countRefs.Add(evidence.Attested($"CD22-positive: {(answer ? "yes" : "no")}"));
+            }
+
+            return new(Cd22Id, Cd22Title, CriterionStatus.Unknown,
+                $"the CD22 count is below {evidence.Options.Cd22PositivityPercent} % of all cells, which does not measure CD22 on the blasts; document CD22 expression on leukemic blasts (flow cytometry or immunohistochemistry)",
+                countRefs);
+        }
+
         if (latest.Observation is { } result)
         {
             List<EvidenceItem> refs = [Describe.Observation(result)];
