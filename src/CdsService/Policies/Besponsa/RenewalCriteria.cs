@@ -93,9 +93,13 @@ internal static class RenewalCriteria
         };
     }
 
-    /// <summary>True when a dated fact is on or after the first Besponsa dose, false before it, null when undated.</summary>
+    /// <summary>
+    /// True when a dated fact is on or after the day of the first Besponsa dose, false before it, null when undated.
+    /// Days are the calendar days the record wrote, in its own offset: an evening result at 21:00-05:00 on the day
+    /// before the first dose is not moved onto the dosing day by converting it to UTC.
+    /// </summary>
     private static bool? OnTreatment(Evidence evidence, DateTimeOffset? when) =>
-        when is not { } at ? null : evidence.FirstBesponsaDose is { } first && at.UtcDateTime.Date >= first.UtcDateTime.Date;
+        when is not { } at ? null : evidence.FirstBesponsaDose is { } first && at.Date >= first.Date;
 
     /// <summary>
     /// Whether a VOD began on or after the first Besponsa dose (true), before it (false), or cannot be told (null). Only
