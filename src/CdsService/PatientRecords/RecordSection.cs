@@ -3,7 +3,8 @@ namespace CdsService.PatientRecords;
 /// <summary>
 /// One part of the patient record, with the prefetch key and FHIR query that fill it. The same table drives
 /// the discovery prefetch templates and the queries sent to the EHR when the prefetch lacks a key.
-/// Templates use only <c>{{context.patientId}}</c>, which every CDS Hooks 2.0 client can fill.
+/// Requested templates use only <c>{{context.patientId}}</c>, which every CDS Hooks 2.0 client can fill, and only
+/// the query subset 2.0 allows (<see cref="IsInQuerySubset"/>).
 /// </summary>
 /// <param name="BestEffort">
 /// A section that only helps (the Medications the record references): it is not queried when the prefetch lacks it,
@@ -27,19 +28,25 @@ internal sealed record RecordSection(string Key, string ResourceType, string Tem
     public static readonly RecordSection Coverage = new("coverage", "Coverage", "Coverage?patient={{context.patientId}}&status=active");
 
     /// <summary>
-    /// The Medications the patient's orders reference. CRD's standard order-sign prefetch has a <c>medications</c> key
-    /// whose token walks <c>context.draftOrders</c>, which CDS Hooks 2.0 clients cannot fill; this template uses only
-    /// <c>{{context.patientId}}</c> (a reverse-chained <c>_has</c> search). Draft orders' Medications come from
-    /// <c>draftOrders</c> itself, and anything still unresolved is read by id (<see cref="MedicationsById"/>).
+    /// The Medications the patient's orders reference, under the key CRD's standard order-sign prefetch uses. It is
+    /// never advertised: CRD's template walks <c>context.draftOrders</c>, which a CDS Hooks 2.0 client cannot fill, and
+    /// no template in 2.0's query subset (instance read, type search, reference/token/date params, <c>_count</c>,
+    /// <c>_sort</c>) selects a patient's Medications (a reverse-chained <c>_has</c> search is outside it). A client that
+    /// volunteers the key is still read; draft orders' Medications come from <c>draftOrders</c> itself, and anything
+    /// still unresolved is read by id (<see cref="MedicationsById"/>).
     /// </summary>
     public static readonly RecordSection Medications = new(
-        "medications", "Medication", "Medication?_has:MedicationRequest:medication:patient={{context.patientId}}", BestEffort: true);
+        "medications", "Medication", "Medication?_id={{context.draftOrders.MedicationRequest.medicationReference.reference}}", BestEffort: true);
 
-    public static readonly IReadOnlyList<RecordSection> All =
+    /// <summary>The sections discovery asks for: every template within CDS Hooks 2.0's prefetch query subset.</summary>
+    public static readonly IReadOnlyList<RecordSection> Requested =
     [
         Patient, Conditions, MedicationRequests, MedicationStatements, MedicationAdministrations,
-        Observations, Procedures, QuestionnaireResponses, Coverage, Medications,
+        Observations, Procedures, QuestionnaireResponses, Coverage,
     ];
+
+    /// <summary>Every key the service reads: the requested sections and the volunteered <c>medications</c> key.</summary>
+    public static readonly IReadOnlyList<RecordSection> All = [.. Requested, Medications];
 
     /// <summary>One search for the given Medication ids (already checked to be FHIR ids), e.g. <c>Medication?_id=a,b</c>.</summary>
     public static RecordSection MedicationsById(IEnumerable<string> ids) =>
@@ -48,6 +55,32 @@ internal sealed record RecordSection(string Key, string ResourceType, string Tem
     /// <summary>The template with its tokens filled from the hook context (values are URL-escaped).</summary>
     public string Render(IReadOnlyDictionary<string, string> contextFields) =>
         Template.Replace("{{context.patientId}}", Uri.EscapeDataString(contextFields.GetValueOrDefault("patientId") ?? ""), StringComparison.Ordinal);
+
+    /// <summary>
+    /// True when the template stays within CDS Hooks 2.0's prefetch query subset: an instance read, or a type-level
+    /// search whose parameters are plain (or <c>:in</c>) search parameters, <c>_count</c> or <c>_sort</c>; no chaining,
+    /// <c>_has</c>, <c>_include</c>/<c>_revinclude</c> or other modifiers.
+    /// </summary>
+    public bool IsInQuerySubset
+    {
+        get
+        {
+            var query = Template.IndexOf('?', StringComparison.Ordinal);
+            if (query < 0)
+            {
+                return Template.Split('/') is [{ Length: > 0 }, { Length: > 0 }];
+            }
+
+            return !Template[..query].Contains('/', StringComparison.Ordinal) && Template[(query + 1)..].Split('&').All(p =>
+            {
+                var name = p.Split('=')[0];
+                var parts = name.Split(':');
+                return p.Contains('=', StringComparison.Ordinal) && !name.Contains('.', StringComparison.Ordinal)
+                    && (parts.Length == 1 || (parts.Length == 2 && parts[1] == "in"))
+                    && (!parts[0].StartsWith('_') || parts[0] is "_id" or "_count" or "_sort");
+            });
+        }
+    }
 
     /// <summary>True for an instance read (a single resource or nothing), false for a search (a Bundle).</summary>
     public bool IsRead => !Template.Contains('?', StringComparison.Ordinal);

@@ -32,7 +32,11 @@ internal sealed class BesponsaPolicy : IDrugPolicy
 
     public PolicyInfo Info { get; }
 
-    public IReadOnlyList<RecordSection> Sections => RecordSection.All;
+    /// <summary>
+    /// What discovery asks for and the loader fetches when absent. The <c>medications</c> key is not among them (no
+    /// 2.0-conformant template can select it); a client that sends it anyway is still read.
+    /// </summary>
+    public IReadOnlyList<RecordSection> Sections { get; } = RequireQuerySubset(RecordSection.Requested);
 
     public Questionnaire Questionnaire { get; }
 
@@ -65,6 +69,13 @@ internal sealed class BesponsaPolicy : IDrugPolicy
         var findings = BaselineLiverTests.Check(evidence, _options.BaselineLabWindowDays, Info.DrugName) is { } labs ? new[] { labs } : [];
         return DecisionBuilder.Build(Info, order, kind, kind == RequestKind.Renewal ? 6 : 3, criteria, findings, record);
     }
+
+    // CDS Hooks 2.0: "valid prefetch templates MUST only make use of" reads, type searches, reference, token and date
+    // parameters, _count and _sort. A template outside that subset stops start-up rather than reaching discovery.
+    private static IReadOnlyList<RecordSection> RequireQuerySubset(IReadOnlyList<RecordSection> sections) =>
+        sections.FirstOrDefault(s => !s.IsInQuerySubset) is { } bad
+            ? throw new InvalidOperationException($"Prefetch template '{bad.Key}' ({bad.Template}) is outside the CDS Hooks 2.0 query subset.")
+            : sections;
 
     /// <summary>Every coding that names what is ordered: medication[x] (inline, contained or referenced) or a ServiceRequest code.</summary>
     private static IEnumerable<Coding> OrderCodes(Resource order, MedicationIndex medications) => order switch

@@ -41,10 +41,13 @@ internal static class DiagnosisCriteria
         // an ALL code (say, a record holding only hypertension) is missing evidence, not a different diagnosis.
         var other = evidence.AssertedConditions.Where(c => BesponsaValueSets.HematologicMalignancy.ContainsAny(c.Code)).ToList();
         var unspecified = evidence.AssertedConditions.Where(c => BesponsaValueSets.NonspecificLeukemia.ContainsAny(c.Code)).ToList();
-        if (other.Count == 0 && unspecified.Count > 0)
+        // An acute leukemia of unspecified type may be the ALL itself, whatever else the chart holds (a CML in lymphoid
+        // blast crisis, an old lymphoma): the other cancer does not show that this leukemia is not ALL.
+        if (unspecified.Count > 0)
         {
             return new(BAllId, BAllTitle, CriterionStatus.Unknown,
-                "A leukemia of unspecified type is recorded; document the ALL diagnosis and its lineage", [.. unspecified.Select(Describe.Condition)]);
+                "A leukemia of unspecified type is recorded; document the ALL diagnosis and its lineage",
+                [.. unspecified.Select(Describe.Condition), .. other.Select(Describe.Condition)]);
         }
 
         if (other.Count == 0 || !evidence.Record.IsComplete)
@@ -110,12 +113,22 @@ internal static class DiagnosisCriteria
     /// Refractory = ALL not in remission (C91.00) after a completed induction course: multi-agent ALL chemotherapy
     /// (two or more agents, at least one cytotoxic; steroids alone are not a regimen) received on or after the ALL
     /// diagnosis, whose first dose is at least <see cref="BesponsaOptions.InductionCourseDays"/> before the order.
-    /// C91.00 also codes newly diagnosed ALL, so anything short of that is "unknown, please document", not refractory.
+    /// C91.00 also codes newly diagnosed ALL, so anything short of that (including an undated diagnosis or undated
+    /// drugs) is "unknown, please document", not refractory.
     /// </summary>
     private static CriterionResult Refractory(Evidence evidence, List<Condition> notInRemission)
     {
+        // Without the diagnosis date no drug can be shown to be induction for this ALL (methotrexate for arthritis in
+        // 2012 would count), and an undated drug cannot be placed in time: both are "unknown, please document".
         var diagnosed = notInRemission.Select(Describe.OnsetOrRecorded).OfType<DateTimeOffset>().Order().Cast<DateTimeOffset?>().FirstOrDefault();
-        bool SinceDiagnosis(MedicationUse m) => diagnosed is not { } d || (m.Date is { } when && when.Date >= d.Date);
+        if (diagnosed is not { } diagnosedOn)
+        {
+            return new(RelapsedRefractoryId, RrTitle, CriterionStatus.Unknown,
+                "ALL not in remission, but the date of the ALL diagnosis is not recorded, so no chemotherapy can be shown to be its induction; document the diagnosis date",
+                [.. notInRemission.Select(Describe.Condition)]);
+        }
+
+        bool SinceDiagnosis(MedicationUse m) => m.Date is { } when && when.Date >= diagnosedOn.Date;
         var chemo = evidence.Therapy(BesponsaValueSets.AllChemotherapy);
         var steroids = evidence.Therapy(BesponsaValueSets.AllSteroids);
         var cytotoxic = chemo.Received.Where(SinceDiagnosis).ToList();
@@ -157,6 +170,24 @@ internal static class DiagnosisCriteria
             .OrderByDescending(r => Describe.EffectiveStart(r.Observation) ?? DateTimeOffset.MinValue)
             .FirstOrDefault();
         var attested = evidence.Attestations.Boolean(Items.Cd22Positive);
+
+        // The confirmed CD22 term (LOINC 14017-8) counts CD22 cells per 100 cells of blood, not per 100 blasts: a low
+        // count may be few circulating blasts, so only the lab's own negative call (a coded value or interpretation)
+        // shows CD22-negative blasts; a low number alone asks for the blast immunophenotype instead of a hard stop.
+        if (latest.Observation is { } counted && latest.Reading == Reading.Negative
+            && ResultReading.Coded(counted, BesponsaValueSets.PositiveResults, BesponsaValueSets.NegativeResults) == Reading.Unknown)
+        {
+            List<EvidenceItem> countRefs = [Describe.Observation(counted)];
+            if (attested is { } answer)
+            {
+                countRefs.Add(evidence.Attested($"CD22-positive: {(answer ? "yes" : "no")}"));
+            }
+
+            return new(Cd22Id, Cd22Title, CriterionStatus.Unknown,
+                $"the CD22 count is below {evidence.Options.Cd22PositivityPercent} % of all cells, which does not measure CD22 on the blasts; document CD22 expression on leukemic blasts (flow cytometry or immunohistochemistry)",
+                countRefs);
+        }
+
         if (latest.Observation is { } result)
         {
             List<EvidenceItem> refs = [Describe.Observation(result)];

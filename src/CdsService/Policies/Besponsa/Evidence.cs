@@ -52,7 +52,11 @@ internal sealed class Evidence
         OrderId = orderId;
         AllDiagnoses = [.. record.Conditions.Where(IsConfirmed).Where(c => BesponsaValueSets.AcuteLymphoblasticLeukemia.ContainsAny(c.Code))];
         Unidentified = [.. record.Medications.Where(m => !IsOrderItself(m) && TherapyReceived.Of(m, record) != Receipt.NotReceived && !IsClassifiable(m))];
-        FirstBesponsaDose = Therapy(BesponsaValueSets.Besponsa).Received.Select(m => m.Date).Min();
+        // A dose is dated by the administration or statement that records it; a completed order's authoredOn precedes
+        // the first dose (often by weeks), so it dates treatment only when nothing else does.
+        var besponsa = Therapy(BesponsaValueSets.Besponsa).Received;
+        FirstBesponsaDose = besponsa.Where(m => m.Source is not MedicationRequest).Select(m => m.Date).Min()
+            ?? besponsa.Select(m => m.Date).Min();
     }
 
     public PatientRecord Record { get; }
@@ -72,7 +76,10 @@ internal sealed class Evidence
     /// <summary>History entries whose drug could not be identified (unresolved reference, or only unknown code systems).</summary>
     public IReadOnlyList<MedicationUse> Unidentified { get; }
 
-    /// <summary>The first Besponsa dose actually received (administration or statement of use), if any.</summary>
+    /// <summary>
+    /// The first Besponsa dose actually received: the earliest dated administration or statement of use, else the
+    /// earliest completed order.
+    /// </summary>
     public DateTimeOffset? FirstBesponsaDose { get; }
 
     public bool IsRenewal => Therapy(BesponsaValueSets.Besponsa).Any;

@@ -66,6 +66,16 @@ internal static class PhTkiCriterion
             return new(Id, Title, CriterionStatus.Unknown, $"Ph+ adult: {string.Join("; ", doubts)}", refs);
         }
 
+        // Absence is shown only by a medication history that was read in full: a TKI may sit in a section the EHR
+        // could not return, so an unread section makes the answer "unknown", never "no prior TKI".
+        var unread = MedicationSections.Where(evidence.Record.Unavailable.Contains).ToList();
+        if (unread.Count > 0)
+        {
+            var missing = (tkiOk, chemoOk) switch { (false, true) => "a TKI", (true, false) => "chemotherapy", _ => "a TKI or chemotherapy" };
+            return new(Id, Title, CriterionStatus.Unknown,
+                $"Ph+ adult: no {missing} found, but the medication history could not be fully read ({string.Join(", ", unread)})", refs);
+        }
+
         return (tkiOk, chemoOk) switch
         {
             (false, true) => Unmet("Ph+ adult has no prior tyrosine kinase inhibitor on record", refs),
@@ -151,6 +161,13 @@ internal static class PhTkiCriterion
     private static bool IsBcrAbl1Variant(Observation obs) =>
         obs.Component.Any(c => BesponsaValueSets.GeneStudied.ContainsAny(c.Code)
             && c.Value is CodeableConcept gene && BesponsaValueSets.BcrAbl1Genes.ContainsAny(gene));
+
+    private static readonly string[] MedicationSections =
+    [
+        PatientRecords.RecordSection.MedicationRequests.Key,
+        PatientRecords.RecordSection.MedicationStatements.Key,
+        PatientRecords.RecordSection.MedicationAdministrations.Key,
+    ];
 
     private static string YesNo(bool? answer) => answer switch { true => "yes", false => "no", null => "not answered" };
 

@@ -59,13 +59,13 @@ internal static class RenewalCriteria
         }
 
         var vod = evidence.AssertedConditions.Where(c => BesponsaValueSets.HepaticVod.ContainsAny(c.Code)).ToList();
-        var onTreatment = vod.Where(c => OnTreatment(evidence, Describe.OnsetOrRecorded(c)) == true).ToList();
+        var onTreatment = vod.Where(c => VodOnTreatment(evidence, c) == true).ToList();
         if (onTreatment.Count > 0)
         {
             return HardStop("hepatic VOD occurred on Besponsa; Besponsa must be permanently discontinued", [.. onTreatment.Select(Describe.Condition)]);
         }
 
-        var undated = vod.Where(c => OnTreatment(evidence, Describe.OnsetOrRecorded(c)) is null).ToList();
+        var undated = vod.Where(c => VodOnTreatment(evidence, c) is null).ToList();
         var earlier = vod.Except(undated).Select(c => Describe.Condition(c) with { Description = $"risk factor, before Besponsa: {Describe.Condition(c).Description}" }).ToList();
 
         var stopped = evidence.Therapy(BesponsaValueSets.Besponsa).Received
@@ -80,7 +80,7 @@ internal static class RenewalCriteria
         if (undated.Count > 0)
         {
             return new(ToxicityId, ToxicityTitle, CriterionStatus.Unknown,
-                "hepatic VOD is recorded without a date; document whether it occurred on Besponsa", [.. undated.Select(Describe.Condition), .. earlier]);
+                "hepatic VOD is recorded without a date that places it before or after the first Besponsa dose; document whether it occurred on Besponsa", [.. undated.Select(Describe.Condition), .. earlier]);
         }
 
         return evidence.RenewalAnswer(Items.UnacceptableToxicity) switch
@@ -93,9 +93,47 @@ internal static class RenewalCriteria
         };
     }
 
-    /// <summary>True when a dated fact is on or after the first Besponsa dose, false before it, null when undated.</summary>
+    /// <summary>
+    /// True when a dated fact is on or after the day of the first Besponsa dose, false before it, null when undated.
+    /// Days are the calendar days the record wrote, in its own offset: an evening result at 21:00-05:00 on the day
+    /// before the first dose is not moved onto the dosing day by converting it to UTC.
+    /// </summary>
     private static bool? OnTreatment(Evidence evidence, DateTimeOffset? when) =>
-        when is not { } at ? null : evidence.FirstBesponsaDose is { } first && at.UtcDateTime.Date >= first.UtcDateTime.Date;
+        when is not { } at ? null : evidence.FirstBesponsaDose is { } first && at.Date >= first.Date;
+
+    /// <summary>
+    /// Whether a VOD began on or after the first Besponsa dose (true), before it (false), or cannot be told (null). Only
+    /// the onset dates the VOD: a partial onset ("2026") spanning the first dose cannot be placed, and a recordedDate
+    /// alone shows only when it was written down, so it places the VOD before treatment when recorded before the first
+    /// dose and says nothing otherwise (a 2019 VOD entered in the chart today is no toxicity of Besponsa).
+    /// Days are compared as written, in the record's own time zone.
+    /// </summary>
+    private static bool? VodOnTreatment(Evidence evidence, Condition vod)
+    {
+        if (evidence.FirstBesponsaDose is not { } first)
+        {
+            return null;
+        }
+
+        var firstDay = DateOnly.FromDateTime(first.Date);
+        var onset = vod.Onset switch
+        {
+            FhirDateTime dt => dt.Value,
+            Period p => p.Start,
+            _ => null,
+        };
+        if (onset is not null)
+        {
+            return Fhir.FhirDates.Bounds(onset) switch
+            {
+                { } day when day.Earliest >= firstDay => true,
+                { } day when day.Latest < firstDay => false,
+                _ => null,
+            };
+        }
+
+        return Fhir.FhirDates.Bounds(vod.RecordedDate) is { } recorded && recorded.Latest < firstDay ? false : null;
+    }
 
     private static string NoAnswer(Evidence evidence, string item, string otherwise) =>
         evidence.RenewalAnswerPredatesTherapy(item)
