@@ -18,8 +18,11 @@ internal interface ICdsService
     Task<CdsResponse> HandleAsync(HookRequest request, CdsCall call, CancellationToken cancellationToken);
 }
 
-/// <summary>Facts about the call that are not in the body: where the service is published.</summary>
-internal sealed record CdsCall(Uri PublicBaseUrl)
+/// <summary>
+/// Facts about the call that are not in the body: where the service is published, and whether it is the start-up
+/// rehearsal (warm-up), which must leave no trace: no audit record, no determination, no form session.
+/// </summary>
+internal sealed record CdsCall(Uri PublicBaseUrl, bool Rehearsal = false)
 {
     public Uri Resolve(string relative) => new(PublicBaseUrl, relative.TrimStart('/'));
 }

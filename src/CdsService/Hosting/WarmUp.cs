@@ -66,7 +66,7 @@ internal sealed partial class WarmUp(
         using var copy = new MemoryStream();
         sample.CopyTo(copy);
         var body = copy.ToArray();
-        var call = new CdsCall(new Uri("http://localhost/"));
+        var call = new CdsCall(new Uri("http://localhost/"), Rehearsal: true);
         for (var i = 0; i < HotPathRuns && !cancellationToken.IsCancellationRequested; i++)
         {
             foreach (var service in cdsServices.Where(s => s.Hook == HookDefinition.OrderSign))

@@ -54,7 +54,7 @@ internal sealed class PriorAuthOrderSignService(
         var seen = MedicationIndex.From([.. drafts, .. request.Prefetch.Values.OfType<PrefetchValue.Data>().Select(d => d.Resource)]);
         if (!drafts.Any(d => policy.Covers(d, seen) || (policy.NeedsMedication(d, seen) && request.FhirServer is not null)))
         {
-            audit.Record(Description.Id, request, [], CdsResponse.Empty, Stopwatch.GetElapsedTime(started));
+            Audit([], CdsResponse.Empty);
             return CdsResponse.Empty;
         }
 
@@ -62,7 +62,7 @@ internal sealed class PriorAuthOrderSignService(
         var orders = drafts.Where(d => policy.Covers(d, record.MedicationIndex)).ToList();
         if (orders.Count == 0)
         {
-            audit.Record(Description.Id, request, [], CdsResponse.Empty, Stopwatch.GetElapsedTime(started));
+            Audit([], CdsResponse.Empty);
             return CdsResponse.Empty;
         }
 
@@ -73,6 +73,11 @@ internal sealed class PriorAuthOrderSignService(
             cancellationToken.ThrowIfCancellationRequested();
             return policy.Evaluate(order, record, today);
         })];
+
+        if (call.Rehearsal)
+        {
+            return renderer.Render(decisions, request, call, _ => null);
+        }
 
         // An order that still needs documentation or attestation gets a form link (its state stored, not in the link).
         // Such an order is never granted on the spot, so the links hold whether or not a determination is stored.
@@ -93,8 +98,16 @@ internal sealed class PriorAuthOrderSignService(
             response = renderer.Render(decisions, request, call, Link);
         }
 
-        audit.Record(Description.Id, request, granted, response, Stopwatch.GetElapsedTime(started));
+        Audit(granted, response);
         return response;
+
+        void Audit(IReadOnlyList<PolicyDecision> told, CdsResponse answer)
+        {
+            if (!call.Rehearsal)
+            {
+                audit.Record(Description.Id, request, told, answer, Stopwatch.GetElapsedTime(started));
+            }
+        }
     }
 
     private static bool NeedsForm(PolicyDecision decision) =>

@@ -26,7 +26,7 @@ public sealed class ConcurrentHooksTests : IDisposable
         using var ehr = new FakeEhr();
         var prefetch = EhrRequests.Load()["prefetch"]!;
         // Every search section: 1,600 reads, past the 1,000 the standard handler's limiter admitted at once.
-        var fetched = RecordSection.All.Where(s => !s.IsRead).ToArray();
+        var fetched = RecordSection.All.Where(s => !s.IsRead && prefetch[s.Key] is not null).ToArray();
         foreach (var section in fetched)
         {
             ehr.Serve(section, "pat-05", prefetch[section.Key]!.ToJsonString(), delay: TimeSpan.FromMilliseconds(20));
