@@ -42,7 +42,17 @@ internal static class AttestationEndpoints
             return Results.StatusCode(StatusCodes.Status415UnsupportedMediaType);
         }
 
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            // Over the form limits (value count, key or value length): a bad request, not a failure of the service.
+            return NotAccepted();
+        }
+
         var session = await links.OpenAsync(token, http.RequestAborted);
         if (session is null || Questionnaire(session, policies) is not { } questionnaire)
         {
@@ -51,7 +61,7 @@ internal static class AttestationEndpoints
 
         if (!FormLinks.SameNonce(session, form[FormAction.NonceField]))
         {
-            return new HtmlPage("Form not accepted", "<h1>Form not accepted</h1>\n<p>This form could not be verified. Open the link from the card again.</p>", StatusCodes.Status400BadRequest);
+            return NotAccepted();
         }
 
         var answers = new Dictionary<string, bool>(StringComparer.Ordinal);
@@ -134,6 +144,9 @@ internal static class AttestationEndpoints
             .Append("Download the QuestionnaireResponse (FHIR JSON)</a></p>\n");
         return new HtmlPage("Attestation signed", main.ToString());
     }
+
+    private static HtmlPage NotAccepted() =>
+        new("Form not accepted", "<h1>Form not accepted</h1>\n<p>This form could not be verified. Open the link from the card again.</p>", StatusCodes.Status400BadRequest);
 
     private static HtmlPage Gone() => new(
         "Link expired",

@@ -21,6 +21,9 @@ internal sealed class FormLinks
     private static readonly TimeProvider Wall = TimeProvider.System;
 
     private readonly ITimeLimitedDataProtector _links;
+    // Download links under a purpose of their own: a form link must not open as a download (the session behind it) nor
+    // a download link as a form.
+    private readonly ITimeLimitedDataProtector _downloads;
     private readonly IDataProtector _payloads;
     private readonly IFormSessionStore _store;
     private readonly IOptions<AttestationOptions> _options;
@@ -28,6 +31,7 @@ internal sealed class FormLinks
     public FormLinks(IDataProtectionProvider protection, IFormSessionStore store, IOptions<AttestationOptions> options)
     {
         _links = protection.CreateProtector("CdsService.Attestation.Link.v1").ToTimeLimitedDataProtector();
+        _downloads = protection.CreateProtector("CdsService.Attestation.Download.v1").ToTimeLimitedDataProtector();
         _payloads = protection.CreateProtector("CdsService.Attestation.Session.v1");
         _store = store;
         _options = options;
@@ -57,17 +61,17 @@ internal sealed class FormLinks
         var id = NewId();
         var expires = Wall.GetUtcNow() + _options.Value.LinkLifetime;
         await _store.SaveAsync(id, _payloads.Protect(content), expires, cancellationToken);
-        return _links.Protect(id, expires);
+        return _downloads.Protect(id, expires);
     }
 
     public async Task<FormSession?> OpenAsync(string token, CancellationToken cancellationToken) =>
-        await ReadAsync(token, take: false, cancellationToken) is { } bytes ? FormSession.FromBytes(bytes) : null;
+        await ReadAsync(_links, token, take: false, cancellationToken) is { } bytes ? FormSession.FromBytes(bytes) : null;
 
     /// <summary>The session, removed in the same step: a second submit of the same link finds nothing.</summary>
     public async Task<FormSession?> TakeAsync(string token, CancellationToken cancellationToken) =>
-        await ReadAsync(token, take: true, cancellationToken) is { } bytes ? FormSession.FromBytes(bytes) : null;
+        await ReadAsync(_links, token, take: true, cancellationToken) is { } bytes ? FormSession.FromBytes(bytes) : null;
 
-    public Task<byte[]?> DownloadAsync(string token, CancellationToken cancellationToken) => ReadAsync(token, take: false, cancellationToken);
+    public Task<byte[]?> DownloadAsync(string token, CancellationToken cancellationToken) => ReadAsync(_downloads, token, take: false, cancellationToken);
 
     /// <summary>A request path with any attestation link replaced, for logs: the link opens the form.</summary>
     public static string Redact(string path)
@@ -87,12 +91,12 @@ internal sealed class FormLinks
         nonce is not null && CryptographicOperations.FixedTimeEquals(
             System.Text.Encoding.ASCII.GetBytes(session.Nonce), System.Text.Encoding.ASCII.GetBytes(nonce));
 
-    private async Task<byte[]?> ReadAsync(string token, bool take, CancellationToken cancellationToken)
+    private async Task<byte[]?> ReadAsync(ITimeLimitedDataProtector links, string token, bool take, CancellationToken cancellationToken)
     {
         string id;
         try
         {
-            id = _links.Unprotect(token);
+            id = links.Unprotect(token);
         }
         catch (CryptographicException)
         {

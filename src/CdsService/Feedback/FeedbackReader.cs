@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CdsService.CdsHooks;
+using CdsService.Fhir;
 
 namespace CdsService.Feedback;
 
@@ -15,6 +16,23 @@ internal static class FeedbackReader
 
     public static IReadOnlyList<FeedbackItem> Read(ReadOnlyMemory<byte> body)
     {
+        string? invalidText;
+        try
+        {
+            invalidText = JsonInput.FindInvalidText(body.Span);
+        }
+        catch (JsonException)
+        {
+            // Not JSON at all; the parse below says so.
+            invalidText = null;
+        }
+
+        // GetString() throws on invalid UTF-8 or an unpaired surrogate, which would otherwise surface as a 500.
+        if (invalidText is { } path)
+        {
+            throw CdsRequestException.BadRequest($"The feedback body has a string that is not valid Unicode (invalid UTF-8 or an unpaired surrogate) at '{path}'.");
+        }
+
         JsonDocument document;
         try
         {

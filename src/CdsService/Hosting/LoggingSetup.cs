@@ -43,6 +43,25 @@ internal static class LoggingSetup
                 new LogEventProperty("Elapsed", new ScalarValue(elapsed)),
             ];
         });
+
+        // ASP.NET Core's request scope gives every event logged during the request a RequestPath property, link and
+        // all; an inner scope with the redacted path takes its place.
+        app.Use(async (http, next) =>
+        {
+            var path = http.Request.Path.Value ?? "";
+            var redacted = Attestation.FormLinks.Redact(path);
+            if (ReferenceEquals(redacted, path))
+            {
+                await next(http);
+                return;
+            }
+
+            var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LoggingSetup));
+            using (logger.BeginScope(new Dictionary<string, object> { ["RequestPath"] = redacted }))
+            {
+                await next(http);
+            }
+        });
         return app;
     }
 }

@@ -27,11 +27,11 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
 
         if (status >= 500)
         {
-            LogUnhandled(logger, exception, http.Request.Path);
+            LogUnhandled(logger, exception, Attestation.FormLinks.Redact(http.Request.Path.Value ?? ""));
         }
         else
         {
-            LogRejected(logger, http.Request.Method, http.Request.Path, status, title);
+            LogRejected(logger, http.Request.Method, Attestation.FormLinks.Redact(http.Request.Path.Value ?? ""), status, title);
         }
 
         http.Response.StatusCode = status;
@@ -44,8 +44,8 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
     }
 
     [LoggerMessage(LogLevel.Error, "Unhandled failure on {Path}")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception, PathString path);
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string path);
 
     [LoggerMessage(LogLevel.Information, "Rejected {Method} {Path} with {Status}: {Title}")]
-    private static partial void LogRejected(ILogger logger, string method, PathString path, int status, string title);
+    private static partial void LogRejected(ILogger logger, string method, string path, int status, string title);
 }

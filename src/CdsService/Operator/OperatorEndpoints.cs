@@ -116,7 +116,8 @@ internal static partial class OperatorEndpoints
     private static (DateTimeOffset From, DateTimeOffset To) Window(HttpRequest request, TimeProvider clock)
     {
         var to = Instant(request, "to") ?? clock.GetUtcNow();
-        var from = Instant(request, "from") ?? to - DefaultWindow;
+        // Clamped: subtracting the default window from a 'to' in the calendar's first month would overflow.
+        var from = Instant(request, "from") ?? (to - DateTimeOffset.MinValue < DefaultWindow ? DateTimeOffset.MinValue : to - DefaultWindow);
         return from <= to
             ? (from, to)
             : throw CdsRequestException.BadRequest("'from' must not be after 'to'.");

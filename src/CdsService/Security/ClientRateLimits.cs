@@ -41,7 +41,7 @@ internal static partial class ClientRateLimits
             http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         }
 
-        LogLimited(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClientRateLimits)), http.Request.Method, http.Request.Path);
+        LogLimited(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClientRateLimits)), http.Request.Method, Attestation.FormLinks.Redact(http.Request.Path.Value ?? ""));
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
@@ -55,7 +55,7 @@ internal static partial class ClientRateLimits
     }
 
     [LoggerMessage(LogLevel.Warning, "Rate limit reached: refused {Method} {Path} with 429")]
-    private static partial void LogLimited(ILogger logger, string method, PathString path);
+    private static partial void LogLimited(ILogger logger, string method, string path);
 }
 
 /// <summary>The token buckets this service uses: full every window, no queue (a refusal is immediate).</summary>

@@ -95,6 +95,24 @@ public sealed partial class AttestationFormTests(CdsAppFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task A_form_link_opens_no_download_and_a_download_link_opens_no_form()
+    {
+        var (link, _) = await LinkAsync();
+        using var client = fixture.App.CreateClient();
+        var token = link[(link.LastIndexOf('/') + 1)..];
+        using var asDownload = await client.GetAsync(new Uri($"/attestation/download/{token}", UriKind.Relative));
+        var nonce = Nonce().Match(await client.GetStringAsync(new Uri(link))).Groups[1].Value;
+        using var submitted = await client.PostAsync(new Uri(link), Form(("__form", nonce), ("b-precursor-lineage", "true"), ("cd22-positive", "true"), ("lft-monitoring", "true"), ("vod-monitoring", "true"), ("no-alkylating-conditioning", "false")));
+        var download = Download().Match(await submitted.Content.ReadAsStringAsync()).Groups[1].Value;
+
+        using var asForm = await client.GetAsync(new Uri(download.Replace("/download/", "/", StringComparison.Ordinal), UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Gone, asDownload.StatusCode);
+        Assert.DoesNotContain("pat-07", await asDownload.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Gone, asForm.StatusCode);
+    }
+
+    [Fact]
     public async Task A_hook_call_with_an_access_token_never_gets_a_write_the_page_says_so_and_offers_the_download()
     {
         var (link, _) = await LinkAsync(r => r["fhirAuthorization"] = new JsonObject

@@ -95,6 +95,25 @@ public sealed class FeedbackTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("\"userComment\":\"bad \xFF\xFE byte\"")]
+    [InlineData("\"userComment\":\"lone \\ud800 surrogate\"")]
+    public async Task Text_that_is_not_valid_unicode_is_a_400_not_a_500(string overrideMember)
+    {
+        var (_, body) = await HookAsync(_app, WithWarning);
+        var card = FirstCard(body).GetProperty("uuid").GetString()!;
+        var json = """{"feedback":[{"card":"CARD","outcome":"overridden","outcomeTimestamp":"2026-11-28T12:00:00Z","overrideReason":{OVERRIDE}}]}""".Replace("CARD", card, StringComparison.Ordinal);
+        var parts = json.Split("OVERRIDE");
+        byte[] bytes = [.. System.Text.Encoding.UTF8.GetBytes(parts[0]), .. overrideMember.Select(c => (byte)c), .. System.Text.Encoding.UTF8.GetBytes(parts[1])];
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await _app.CreateClient().PostAsync(new Uri(FeedbackPath, UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(await _app.Services.GetRequiredService<IFeedbackStore>().FindFeedbackAsync([card], CancellationToken.None));
+    }
+
     [Fact]
     public async Task Feedback_to_an_unknown_service_is_a_404()
     {

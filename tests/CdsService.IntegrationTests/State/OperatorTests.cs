@@ -71,6 +71,16 @@ public sealed class OperatorTests : IDisposable
         Assert.Equal(expected, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/operator/feedback-summary?to=0001-01-10")]
+    [InlineData("/operator/hook-calls?to=0001-01-10")]
+    public async Task A_window_ending_near_the_start_of_the_calendar_is_answered_not_a_500(string path)
+    {
+        using var response = await _app.CreateClient().GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task Operator_endpoints_are_read_only_and_closed_to_other_addresses()
     {
