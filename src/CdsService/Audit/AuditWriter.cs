@@ -31,7 +31,16 @@ internal sealed partial class AuditWriter(AuditQueue queue, IAuditStore store, I
         }
 
         queue.Complete();
-        _giveUp.CancelAfter(options.Value.DrainTimeout);
+        try
+        {
+            _giveUp.CancelAfter(options.Value.DrainTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed while stopping (a test host disposes its services as it stops): the timer is gone, so cancel
+            // the loop now rather than let it wait on an empty queue.
+            return;
+        }
 
         // Not the host's token: a host that stops "now" (test servers do) would otherwise drop the backlog on the floor.
         // The drain is bounded by DrainTimeout through _giveUp instead.

@@ -14,6 +14,8 @@ internal sealed class FhirReadBudget(HttpMessageHandler pooled, Uri server, Fhir
 {
     public static readonly HttpRequestOptionsKey<string> ServerKey = new("cds-fhir-server-base");
 
+    private const int ChunkBytes = 81920;
+
     private long _remaining = options.MaxBytesPerHook;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -23,22 +25,20 @@ internal sealed class FhirReadBudget(HttpMessageHandler pooled, Uri server, Fhir
         try
         {
             var response = await base.SendAsync(request, cancellationToken);
-
-            // Reserve what this body may take, read it within the reservation, refund the rest.
-            var reserved = Reserve();
             try
             {
-                await response.Content.LoadIntoBufferAsync(reserved, cancellationToken);
-                var used = response.Content.Headers.ContentLength ?? reserved;
-                Interlocked.Add(ref _remaining, reserved - Math.Min(used, reserved));
+                response.Content = await BufferAsync(response.Content, cancellationToken);
             }
             catch (HttpRequestException)
             {
-                // Too large for the reservation, or a connection that broke mid-body: either way the section is
-                // unavailable, and the reservation is refunded.
-                Interlocked.Add(ref _remaining, reserved);
+                // Too large, the hook's budget spent, or a connection that broke mid-body: the section is unavailable.
                 response.Dispose();
                 throw;
+            }
+            catch (IOException e)
+            {
+                response.Dispose();
+                throw new HttpRequestException("The FHIR server's response broke off mid-body.", e);
             }
 
             return response;
@@ -49,21 +49,53 @@ internal sealed class FhirReadBudget(HttpMessageHandler pooled, Uri server, Fhir
         }
     }
 
-    private long Reserve()
+    /// <summary>
+    /// Reads the body chunk by chunk, charging each chunk to the hook's budget as it arrives. Charging what is read,
+    /// not reserving the largest possible response up front, lets a hook's sections read in parallel: nine sections
+    /// reserving <see cref="FhirOptions.MaxResponseBytes"/> each would exhaust the budget before any byte arrived.
+    /// What a failed read charged is refunded, since its buffer is dropped with it.
+    /// </summary>
+    private async Task<HttpContent> BufferAsync(HttpContent content, CancellationToken cancellationToken)
     {
-        while (true)
+        using var body = new MemoryStream();
+        long charged = 0;
+        try
         {
-            var remaining = Interlocked.Read(ref _remaining);
-            var take = Math.Min(remaining, options.MaxResponseBytes);
-            if (take <= 0)
+            await using (var stream = await content.ReadAsStreamAsync(cancellationToken))
             {
-                throw new HttpRequestException($"The hook's FHIR byte budget (Fhir:MaxBytesPerHook, {options.MaxBytesPerHook} bytes) is spent.", null, HttpStatusCode.RequestEntityTooLarge);
+                var chunk = new byte[ChunkBytes];
+                int read;
+                while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+                {
+                    if (body.Length + read > options.MaxResponseBytes)
+                    {
+                        throw new HttpRequestException($"A FHIR server response is larger than Fhir:MaxResponseBytes ({options.MaxResponseBytes} bytes).", null, HttpStatusCode.RequestEntityTooLarge);
+                    }
+
+                    charged += read;
+                    if (Interlocked.Add(ref _remaining, -read) < 0)
+                    {
+                        throw new HttpRequestException($"The hook's FHIR byte budget (Fhir:MaxBytesPerHook, {options.MaxBytesPerHook} bytes) is spent.", null, HttpStatusCode.RequestEntityTooLarge);
+                    }
+
+                    body.Write(chunk, 0, read);
+                }
             }
 
-            if (Interlocked.CompareExchange(ref _remaining, remaining - take, remaining) == remaining)
+            var buffered = new ByteArrayContent(body.ToArray());
+            foreach (var header in content.Headers)
             {
-                return take;
+                buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
+
+            buffered.Headers.ContentLength = body.Length;
+            content.Dispose();
+            return buffered;
+        }
+        catch
+        {
+            Interlocked.Add(ref _remaining, charged);
+            throw;
         }
     }
 }
