@@ -136,11 +136,11 @@ public sealed class FhirServerFailureTests(TightEhrAppFixture fixture) : IClassF
     [Fact]
     public async Task An_unreachable_server_with_nothing_prefetched_gives_412()
     {
-        int port;
-        using (var closed = new FakeEhr())
-        {
-            port = closed.Server.Port;
-        }
+        // A port bound but never listened on refuses connections, and stays ours for the test: a port freed by a
+        // stopped server could be taken at once by another test's server and answer.
+        using var closed = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        closed.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var port = ((System.Net.IPEndPoint)closed.LocalEndPoint!).Port;
 
         using var response = await fixture.App.PostAsync(EhrRequests.Load().PointedAt($"http://127.0.0.1:{port}/fhir/r4").WithoutPrefetch());
 
