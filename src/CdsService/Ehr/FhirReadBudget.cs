@@ -57,13 +57,13 @@ internal sealed class FhirReadBudget(HttpMessageHandler pooled, Uri server, Fhir
     /// </summary>
     private async Task<HttpContent> BufferAsync(HttpContent content, CancellationToken cancellationToken)
     {
-        using var body = new MemoryStream();
+        var body = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(ChunkBytes);
         long charged = 0;
         try
         {
             await using (var stream = await content.ReadAsStreamAsync(cancellationToken))
             {
-                var chunk = new byte[ChunkBytes];
                 int read;
                 while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
                 {
@@ -82,7 +82,8 @@ internal sealed class FhirReadBudget(HttpMessageHandler pooled, Uri server, Fhir
                 }
             }
 
-            var buffered = new ByteArrayContent(body.ToArray());
+            // The stream's own buffer, not a copy: a large page would otherwise be held twice.
+            var buffered = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length);
             foreach (var header in content.Headers)
             {
                 buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -95,7 +96,12 @@ internal sealed class FhirReadBudget(HttpMessageHandler pooled, Uri server, Fhir
         catch
         {
             Interlocked.Add(ref _remaining, charged);
+            body.Dispose();
             throw;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 }
