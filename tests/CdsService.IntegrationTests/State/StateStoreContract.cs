@@ -107,6 +107,39 @@ public abstract class StateStoreContract : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task A_write_that_fails_fails_alone_among_concurrent_writes()
+    {
+        await Store.SaveDeterminationsAsync([Determination("PA-TAKEN", "assert-taken")], CancellationToken.None);
+
+        // Fifty writes at once (SQLite commits them as one batch); the one reusing a number breaks the primary key.
+        var writes = Enumerable.Range(0, 50)
+            .Select(i => i == 25 ? Determination("PA-TAKEN", "assert-again") : Determination($"PA-{i}", $"assert-{i}"))
+            .Select(d => Store.SaveDeterminationsAsync([d], CancellationToken.None))
+            .ToList();
+        var outcomes = await Task.WhenAll(writes.Select(async w =>
+        {
+            try
+            {
+                await w;
+                return true;
+            }
+            catch (StoreUnavailableException)
+            {
+                return false;
+            }
+        }));
+
+        Assert.Equal(49, outcomes.Count(ok => ok));
+        Assert.False(outcomes[25]);
+        foreach (var i in Enumerable.Range(0, 50).Where(i => i != 25))
+        {
+            Assert.NotNull(await Store.FindDeterminationAsync($"assert-{i}", CancellationToken.None));
+        }
+
+        Assert.Null(await Store.FindDeterminationAsync("assert-again", CancellationToken.None));
+    }
+
+    [StoreFact]
     public async Task Records_survive_a_restart()
     {
         await Store.SaveHookCallsAsync([Call("hi-5", "card-5")], CancellationToken.None);
