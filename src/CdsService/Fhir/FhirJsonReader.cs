@@ -20,21 +20,15 @@ namespace CdsService.Fhir;
 /// </remarks>
 internal sealed class FhirJsonReader
 {
-    // Firely keeps a value of the wrong shape or type and throws when the property is later read. A single value
-    // where R4 wants an array (and the reverse) is repaired; the other kinds cannot be, so the resource is refused.
-    private const string WrongCardinalityShape = "PVAL127";
-    private const string UnknownResourceType = "PVAL130";
-    private const string InvalidLiteral = "PVAL124";
-
-    // Firely keeps a null inside a repeating element, and code walking the list then meets it.
-    private const string NullInArray = "PVAL104";
-    private static readonly HashSet<string> Poisoned = [WrongCardinalityShape, NullInArray, "PVAL116", "PVAL123", "JSON131", "JSON132"];
+    // Syntax errors Firely reports itself (the model checks are FhirValueCheck's) that leave nothing safe to read.
+    private static readonly HashSet<string> Poisoned = ["JSON131", "JSON132"];
 
     private static readonly JsonReaderOptions FirelyReaderOptions = new() { MaxDepth = JsonInput.MaxDepth };
     private static readonly JsonDocumentOptions ShellOptions = new() { MaxDepth = JsonInput.MaxDepth };
 
     // One deserializer (and so one settings object and one model inspector) for the whole process: it is thread-safe.
-    private static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings());
+    // Its model validator is off: FhirValueCheck does, in one walk, the part of it that keeps typed reads from throwing.
+    private static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings { Validator = null });
 
     public const string DroppedCode = "DROPPED-ENTRY";
 
@@ -163,23 +157,14 @@ internal sealed class FhirJsonReader
     private static Resource ReadOne(JsonElement element, IssueList tolerated)
     {
         var raw = JsonMarshal.GetRawUtf8Value(element);
-        var (resource, issues) = Deserialize(raw);
-        if (issues.FirstOrDefault(i => i.ErrorCode == UnknownResourceType) is { } unknownType)
-        {
-            throw new NotR4Exception(unknownType.Message);
-        }
+        var (resource, issues, finding) = Deserialize(raw);
 
         // Re-serialising is only paid for when the shape is wrong; valid input is parsed exactly once.
-        if (issues.Any(i => i.ErrorCode is WrongCardinalityShape or NullInArray) || HasEmptyString(issues, raw))
+        if (finding.NeedsRepair)
         {
             var repaired = new ArrayBufferWriter<byte>(raw.Length + 64);
             tolerated.AddRange(ShapeRepair.Repair(element, repaired));
-            (resource, issues) = Deserialize(repaired.WrittenSpan);
-        }
-
-        if (resource is null)
-        {
-            throw new FhirParseException("could not be read as a FHIR resource");
+            (resource, issues, finding) = Deserialize(repaired.WrittenSpan);
         }
 
         if (issues.FirstOrDefault(i => Poisoned.Contains(i.ErrorCode)) is { } first)
@@ -187,22 +172,32 @@ internal sealed class FhirJsonReader
             throw new FhirParseException($"is not valid FHIR R4: {first.Message.TrimEnd()} ({first.ErrorCode})", first.ErrorCode);
         }
 
+        if (finding.WrongShape is { } shape)
+        {
+            throw new FhirParseException($"is not valid FHIR R4: {shape} has a shape R4 does not allow there, and it could not be repaired ({FhirValueCheck.WrongShapeCode})", FhirValueCheck.WrongShapeCode);
+        }
+
+        if (finding.UnreadableCode is { } code)
+        {
+            // The path names the element, never its value (which may be PHI).
+            throw new FhirParseException($"is not valid FHIR R4: {finding.UnreadablePath} holds a value of the wrong type or an unknown code ({code})", code);
+        }
+
         tolerated.AddRange(issues.Select(ToIssue));
+        tolerated.AddRange(finding.UnknownElements.Select(path => new FhirParseIssue(FhirValueCheck.UnknownElementCode, path)));
+        tolerated.AddRange(finding.MisshapenElements.Select(path => new FhirParseIssue(FhirValueCheck.WrongShapeCode, path)));
         return resource;
     }
 
-    // Firely keeps an empty string (invalid FHIR JSON) and would write it back out, which CDS Hooks forbids; an empty
-    // value means "absent", so the repair drops it. The byte scan keeps the JSON walk off the path of valid input.
-    private static bool HasEmptyString(IReadOnlyList<CodedException> issues, ReadOnlySpan<byte> utf8) =>
-        issues.Any(i => i.ErrorCode == InvalidLiteral) && utf8.IndexOf("\"\""u8) >= 0;
-
-    private static (Resource? Resource, IReadOnlyList<CodedException> Issues) Deserialize(ReadOnlySpan<byte> utf8)
+    private static (Resource Resource, IReadOnlyList<CodedException> Issues, FhirValueCheck.Finding Finding) Deserialize(ReadOnlySpan<byte> utf8)
     {
         var reader = new Utf8JsonReader(utf8, FirelyReaderOptions);
+        Resource? resource;
+        IReadOnlyList<CodedException> issues;
         try
         {
-            Deserializer.TryDeserializeResource(ref reader, out var resource, out var issues);
-            return (resource, issues as IReadOnlyList<CodedException> ?? [.. issues]);
+            Deserializer.TryDeserializeResource(ref reader, out resource, out var reported);
+            issues = reported as IReadOnlyList<CodedException> ?? [.. reported];
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException
                                       or InvalidCastException or NotSupportedException or OverflowException)
@@ -211,6 +206,16 @@ internal sealed class FhirJsonReader
             // abstract Resource or DomainResource); for untrusted input that is a malformed resource, not a failure.
             throw new FhirParseException($"could not be read as a FHIR resource ({e.GetType().Name})", e.GetType().Name);
         }
+
+        if (resource is null)
+        {
+            throw new FhirParseException("could not be read as a FHIR resource");
+        }
+
+        var finding = FhirValueCheck.Inspect(resource);
+        return finding.UnknownResourceType is { } unknown
+            ? throw new NotR4Exception($"Encountered unknown resource type '{(unknown.Length > 64 ? unknown[..64] + "…" : unknown)}'")
+            : (resource, issues, finding);
     }
 
     private static FhirParseIssue ToIssue(CodedException e) => new(e.ErrorCode, Path(e));

@@ -38,7 +38,8 @@ internal sealed class SqliteGroupCommit : IAsyncDisposable
             throw new StoreUnavailableException("The state store is shutting down; nothing was committed.", new ObjectDisposedException(nameof(SqliteGroupCommit)));
         }
 
-        await pending.Done.Task;
+        // The caller may stop waiting (its deadline, a hang-up); the write then still runs or is skipped, never half-done.
+        await pending.Done.Task.WaitAsync(cancellationToken);
         return result;
     }
 
@@ -78,26 +79,37 @@ internal sealed class SqliteGroupCommit : IAsyncDisposable
             }
             catch (Exception e)
             {
-                // The connection may be in any state after a failed commit: start the next batch on a fresh one.
+                // The connection may be in any state after a failed commit: the next batch starts on a fresh one.
+                // Nothing here may end the loop, or every later write would wait for ever.
                 foreach (var write in batch)
                 {
                     write.Done.TrySetException(e);
                 }
 
-                if (connection is not null)
-                {
-                    await connection.DisposeAsync();
-                    connection = null;
-                }
+                connection = await CloseQuietlyAsync(connection);
             }
 
             batch.Clear();
         }
 
-        if (connection is not null)
+        await CloseQuietlyAsync(connection);
+    }
+
+    private static async Task<DbConnection?> CloseQuietlyAsync(DbConnection? connection)
+    {
+        try
         {
-            await connection.DisposeAsync();
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
         }
+        catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+        {
+            // Already broken; a new connection replaces it.
+        }
+
+        return null;
     }
 
     private static async Task CommitAsync(SqliteConnection connection, List<PendingWrite> batch)

@@ -82,6 +82,44 @@ public sealed class FhirJsonReaderTests
         Assert.Equal(1, order.DosageInstruction[0].Timing?.Repeat?.Frequency);
     }
 
+    [Fact]
+    public void Values_a_typed_read_would_throw_on_drop_their_entry_and_an_invalid_date_string_is_kept_for_the_policy_to_call_unknown()
+    {
+        var result = Read("tests/fhir/searchset-with-wrong-typed-values.json", dropBadEntries: true);
+
+        var bundle = Assert.IsType<Bundle>(result.Resource);
+        Assert.Equal(["o-good", "o-bad-date"], bundle.Entry.Select(e => e.Resource?.Id));
+        var badDate = Assert.IsType<Observation>(bundle.Entry[1].Resource);
+        Assert.False(Assert.IsType<FhirDateTime>(badDate.Effective).TryToDateTimeOffset(out _));
+        Assert.Equal(
+            ["Bundle.entry[1].resource (PVAL123)", "Bundle.entry[2].resource (PVAL123)", "Bundle.entry[3].resource (PVAL116)"],
+            result.Issues.Where(i => i.Code == FhirJsonReader.DroppedCode).Select(i => i.Path));
+
+        // Every kept resource reads without throwing, typed property by typed property.
+        var good = Assert.IsType<Observation>(bundle.Entry[0].Resource);
+        Assert.Equal(0.8m, Assert.IsType<Quantity>(good.Value).Value);
+        Assert.Equal(ObservationStatus.Final, good.Status);
+    }
+
+    [Fact]
+    public void Two_values_where_R4_allows_one_cannot_be_repaired_and_the_resource_is_refused_naming_the_element()
+    {
+        // The single category is wrapped first; the two codes have no repair, and a typed read of them would throw.
+        var error = Assert.Throws<FhirParseException>(() => Read("tests/fhir/observation-misshapen.json"));
+
+        Assert.Equal(FhirValueCheck.WrongShapeCode, error.Code);
+        Assert.Contains("Observation.code ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("first", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_contained_resource_type_unknown_to_R4_is_refused_as_not_R4()
+    {
+        var error = Assert.Throws<NotR4Exception>(() => Read("tests/fhir/medication-request-contained-unknown-type.json"));
+
+        Assert.Contains("MedicationOrder", error.Message, StringComparison.Ordinal);
+    }
+
     private FhirParseResult Read(string file, bool dropBadEntries = false)
     {
         using var document = JsonDocument.Parse(TestFiles.Read(file));

@@ -1,0 +1,214 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Reflection;
+using Hl7.Fhir.Model;
+
+namespace CdsService.Fhir;
+
+/// <summary>
+/// The part of Firely's model validation that protects a reader, done in one walk of the parsed resource instead of
+/// on every property while parsing. Firely's full validator (cardinality, regexes on every string, uri and date)
+/// cost more than half of all parsing, and merely installing one allocated 2 MB on a 90-resource record; what the
+/// policy needs from it is much less: that no typed property throws when read, that a resource type R4 does not know
+/// is refused, and that the shapes <see cref="ShapeRepair"/> fixes are found.
+/// </summary>
+/// <remarks>
+/// Without a validator Firely keeps a value of the wrong JSON type inside the primitive (a number where a date is
+/// due, <c>"banana"</c> for a status) and throws when <c>.Value</c> is read; it keeps a value of the wrong shape (an
+/// object where R4 wants an array) and any unknown element in the element's overflow, out of reach of the typed
+/// properties; it keeps nulls inside lists and empty strings. A date that is a string but not a valid date is kept:
+/// the policy reads dates with <c>TryToDateTimeOffset</c> and calls such a date unknown.
+/// </remarks>
+internal static class FhirValueCheck
+{
+    public const string WrongTypeCode = "PVAL123";
+    public const string InvalidCodeCode = "PVAL116";
+    public const string UnknownElementCode = "PVAL128";
+    public const string WrongShapeCode = "PVAL127";
+
+    private static readonly ConcurrentDictionary<Type, Func<string, bool>?> CodeValidators = new();
+
+    // The repeating elements of each model class, from Firely's metadata, found once per class.
+    private static readonly ConcurrentDictionary<Type, FrozenSet<string>> RepeatingElements = new();
+
+    /// <summary>What one walk found.</summary>
+    internal sealed class Finding
+    {
+        private readonly List<string> _path = [];
+
+        /// <summary>A wrong shape, a null in a list or an empty string: <see cref="ShapeRepair"/> fixes these.</summary>
+        public bool NeedsRepair { get; set; }
+
+        /// <summary>The first typed property holding a single value where R4 wants a list, or the reverse: it throws when read.</summary>
+        public string? WrongShape { get; set; }
+
+        /// <summary>A resource type R4 does not define, anywhere in the resource (contained ones included).</summary>
+        public string? UnknownResourceType { get; set; }
+
+        /// <summary>The code of the first value a typed read would throw on; null when every value is readable.</summary>
+        public string? UnreadableCode { get; set; }
+
+        public string? UnreadablePath { get; set; }
+
+        /// <summary>Known elements whose value had a shape Firely could not bind (kept out of reach in the overflow), by path.</summary>
+        public List<string> MisshapenElements { get; } = [];
+
+        /// <summary>Elements R4 does not define (tolerated and reported), by path.</summary>
+        public List<string> UnknownElements { get; } = [];
+
+        internal void Enter(string name) => _path.Add(name);
+
+        internal void Leave() => _path.RemoveAt(_path.Count - 1);
+
+        internal string Here(string name) => _path.Count == 0 ? name : $"{string.Join('.', _path)}.{name}";
+    }
+
+    public static Finding Inspect(Resource resource)
+    {
+        var finding = new Finding();
+        if (resource is DynamicResource)
+        {
+            finding.UnknownResourceType = resource.TypeName;
+            return finding;
+        }
+
+        finding.Enter(resource.TypeName);
+        Walk(resource, finding, depth: 0);
+        return finding;
+    }
+
+    // Returns false once the resource is found unusable (an unreadable value, an unknown resource type): the walk stops.
+    private static bool Walk(Base node, Finding finding, int depth)
+    {
+        var mapping = node.HasOverflow ? ModelInfo.ModelInspector.FindClassMapping(node.GetType()) : null;
+        var repeating = Repeating(node.GetType());
+
+        // The JSON reader's depth limit bounds this already; the guard keeps a hand-built object graph from recursing without end.
+        if (depth > JsonInput.MaxDepth * 2)
+        {
+            return true;
+        }
+
+        foreach (var (name, value) in node.EnumerateElements())
+        {
+            if (IsOverflow(value))
+            {
+                // Out of reach of the typed properties, so harmless to read; a known name means a shape repair can recover it.
+                if (mapping?.FindMappedElementByName(name) is not null || mapping?.FindMappedElementByChoiceName(name) is not null)
+                {
+                    finding.NeedsRepair = true;
+                    finding.MisshapenElements.Add(finding.Here(name));
+                }
+                else
+                {
+                    finding.UnknownElements.Add(finding.Here(name));
+                }
+
+                continue;
+            }
+
+            // Firely keeps a single value where R4 wants a list (and the reverse) in the typed property, which then
+            // throws when read: the shape repair wraps or unwraps it.
+            if ((value is IList) != repeating.Contains(name))
+            {
+                finding.NeedsRepair = true;
+                finding.WrongShape ??= finding.Here(name);
+                continue;
+            }
+
+            if (value is Base child)
+            {
+                if (!Visit(child, name, finding, depth))
+                {
+                    return false;
+                }
+            }
+            else if (value is IList list)
+            {
+                for (var i = 0; i < list.Count; i++)
+                {
+                    if (list[i] is Base item)
+                    {
+                        if (!Visit(item, name, finding, depth))
+                        {
+                            return false;
+                        }
+                    }
+                    else if (list[i] is null)
+                    {
+                        finding.NeedsRepair = true;
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Visit(Base child, string name, Finding finding, int depth)
+    {
+        if (child is DynamicResource)
+        {
+            finding.UnknownResourceType = child.TypeName;
+            return false;
+        }
+
+        if (child is PrimitiveType primitive && Unreadable(primitive, finding) is { } code)
+        {
+            finding.UnreadableCode = code;
+            finding.UnreadablePath = finding.Here(name);
+            return false;
+        }
+
+        finding.Enter(name);
+        var usable = Walk(child, finding, depth + 1);
+        finding.Leave();
+        return usable;
+    }
+
+    private static bool IsOverflow(object? value) =>
+        value is DynamicPrimitive or DynamicDataType || (value is IList { Count: > 0 } list && list[0] is DynamicPrimitive or DynamicDataType);
+
+    private static string? Unreadable(PrimitiveType primitive, Finding finding)
+    {
+        var value = primitive.JsonValue;
+        var typed = primitive switch
+        {
+            _ when value is null => true,
+            FhirBoolean => value is bool,
+            Integer or PositiveInt or UnsignedInt => value is int,
+            FhirDecimal => value is decimal,
+            _ => value is string,
+        };
+        if (!typed)
+        {
+            return WrongTypeCode;
+        }
+
+        if (value is string text)
+        {
+            if (text.Length == 0)
+            {
+                finding.NeedsRepair = true;
+            }
+            else if (CodeValidator(primitive.GetType()) is { } isValid && !isValid(text))
+            {
+                return InvalidCodeCode;
+            }
+        }
+
+        return null;
+    }
+
+    private static FrozenSet<string> Repeating(Type type) => RepeatingElements.GetOrAdd(type, static t =>
+        ModelInfo.ModelInspector.FindClassMapping(t) is { } mapping
+            ? mapping.PropertyMappings.Where(p => p.IsCollection).Select(p => p.Name).ToFrozenSet(StringComparer.Ordinal)
+            : FrozenSet<string>.Empty);
+
+    /// <summary><c>Code&lt;T&gt;.IsValidValue</c> for an enum-bound code type (found once per type), null for any other primitive.</summary>
+    private static Func<string, bool>? CodeValidator(Type type) => CodeValidators.GetOrAdd(type, static t =>
+        t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Code<>)
+            ? t.GetMethod("IsValidValue", BindingFlags.Public | BindingFlags.Static, [typeof(string)])?.CreateDelegate<Func<string, bool>>()
+            : null);
+}
