@@ -79,3 +79,16 @@ text("observation-effective-9999-12.200.json", request(extra_prefetch={"observat
         "resourceType": "Observation", "id": "o-h", "status": "final",
         "code": {"coding": [{"system": "http://loinc.org", "code": "1742-6"}]},
         "subject": {"reference": "Patient/pat-h"}, "effectiveDateTime": "9999-12"}}]}}))
+
+# Found when Firely's model validator was replaced by FhirValueCheck (issue 10, speed): an array of nulls inside a
+# repeating element survives the repair, and the policy walking Condition.code.coding met the null.
+text("nested-array-of-nulls-in-coding.200.json", request(extra_prefetch={"conditions": {
+    "resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {
+        "resourceType": "Condition", "id": "c-h", "code": {"coding": [[None, None]]},
+        "subject": {"reference": "Patient/pat-h"}}}]}}))
+# A value of the wrong JSON type where the policy reads a typed value: the entry is dropped, never read.
+text("wrong-typed-values-in-prefetch.200.json", request(extra_prefetch={"observations": {
+    "resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {
+        "resourceType": "Observation", "id": "o-t", "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": 1742}]},
+        "subject": {"reference": "Patient/pat-h"}, "effectiveDateTime": 20261120, "valueQuantity": {"value": "high"}}}]}}))

@@ -177,6 +177,11 @@ internal sealed class FhirJsonReader
             throw new FhirParseException($"is not valid FHIR R4: {shape} has a shape R4 does not allow there, and it could not be repaired ({FhirValueCheck.WrongShapeCode})", FhirValueCheck.WrongShapeCode);
         }
 
+        if (finding.NullInList is { } list)
+        {
+            throw new FhirParseException($"is not valid FHIR R4: {list} holds a null that could not be repaired ({FhirValueCheck.NullInListCode})", FhirValueCheck.NullInListCode);
+        }
+
         if (finding.UnreadableCode is { } code)
         {
             // The path names the element, never its value (which may be PHI).

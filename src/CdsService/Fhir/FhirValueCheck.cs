@@ -26,6 +26,7 @@ internal static class FhirValueCheck
     public const string InvalidCodeCode = "PVAL116";
     public const string UnknownElementCode = "PVAL128";
     public const string WrongShapeCode = "PVAL127";
+    public const string NullInListCode = "PVAL104";
 
     private static readonly ConcurrentDictionary<Type, Func<string, bool>?> CodeValidators = new();
 
@@ -42,6 +43,9 @@ internal static class FhirValueCheck
 
         /// <summary>The first typed property holding a single value where R4 wants a list, or the reverse: it throws when read.</summary>
         public string? WrongShape { get; set; }
+
+        /// <summary>The first list holding a null, which code walking the list would meet.</summary>
+        public string? NullInList { get; set; }
 
         /// <summary>A resource type R4 does not define, anywhere in the resource (contained ones included).</summary>
         public string? UnknownResourceType { get; set; }
@@ -138,6 +142,7 @@ internal static class FhirValueCheck
                     else if (list[i] is null)
                     {
                         finding.NeedsRepair = true;
+                        finding.NullInList ??= finding.Here(name);
                     }
                 }
             }

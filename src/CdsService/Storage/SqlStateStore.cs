@@ -374,21 +374,15 @@ internal abstract class SqlStateStore : IStateStore
         }
     }
 
-    /// <summary>Runs <paramref name="write"/> in a transaction of its own and commits it; an engine may batch writes instead.</summary>
-    protected virtual async Task<T> TransactAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var result = await write(connection, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
-    }
-
     private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
     {
         try
         {
-            return await TransactAsync(write, cancellationToken);
+            await using var connection = await OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var result = await write(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
         }
         catch (Exception e) when (IsOutage(e))
         {

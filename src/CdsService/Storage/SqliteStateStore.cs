@@ -5,13 +5,11 @@ namespace CdsService.Storage;
 
 /// <summary>
 /// The embedded default: one SQLite file in WAL mode (readers never wait for the writer), synchronous FULL so that a
-/// committed write survives a power cut. Writes go through one <see cref="SqliteGroupCommit"/> loop, which commits
-/// concurrent writes together. Only one service process may use a file; replicas need PostgreSQL.
+/// committed write survives a power cut. Only one service process may use a file; replicas need PostgreSQL.
 /// </summary>
-internal sealed class SqliteStateStore : SqlStateStore, IAsyncDisposable
+internal sealed class SqliteStateStore : SqlStateStore
 {
     private readonly string _connectionString;
-    private readonly SqliteGroupCommit _writer;
 
     public SqliteStateStore(string path, int commandTimeoutSeconds)
     {
@@ -24,15 +22,11 @@ internal sealed class SqliteStateStore : SqlStateStore, IAsyncDisposable
             Pooling = true,
             DefaultTimeout = commandTimeoutSeconds,
         }.ToString();
-        _writer = new SqliteGroupCommit(OpenConnectionAsync);
     }
 
     public string Path { get; }
 
     protected override string BinaryType => "BLOB";
-
-    protected override Task<T> TransactAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
-        _writer.WriteAsync(write, cancellationToken);
 
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
@@ -51,6 +45,4 @@ internal sealed class SqliteStateStore : SqlStateStore, IAsyncDisposable
             throw;
         }
     }
-
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
 }
