@@ -39,7 +39,10 @@ internal static class FhirValueCheck
         private readonly List<string> _path = [];
 
         /// <summary>A wrong shape, a null in a list or an empty string: <see cref="ShapeRepair"/> fixes these.</summary>
-        public bool NeedsRepair { get; set; }
+        public bool NeedsRepair => WrongShape is not null || NullInList is not null || MisshapenElements.Count > 0 || HasEmptyString;
+
+        /// <summary>An empty string (invalid FHIR JSON, meaning "absent"), which Firely would write back out.</summary>
+        public bool HasEmptyString { get; set; }
 
         /// <summary>The first typed property holding a single value where R4 wants a list, or the reverse: it throws when read.</summary>
         public string? WrongShape { get; set; }
@@ -85,14 +88,14 @@ internal static class FhirValueCheck
     // Returns false once the resource is found unusable (an unreadable value, an unknown resource type): the walk stops.
     private static bool Walk(Base node, Finding finding, int depth)
     {
-        var mapping = node.HasOverflow ? ModelInfo.ModelInspector.FindClassMapping(node.GetType()) : null;
-        var repeating = Repeating(node.GetType());
-
         // The JSON reader's depth limit bounds this already; the guard keeps a hand-built object graph from recursing without end.
         if (depth > JsonInput.MaxDepth * 2)
         {
             return true;
         }
+
+        var mapping = node.HasOverflow ? ModelInfo.ModelInspector.FindClassMapping(node.GetType()) : null;
+        var repeating = Repeating(node.GetType());
 
         foreach (var (name, value) in node.EnumerateElements())
         {
@@ -101,7 +104,6 @@ internal static class FhirValueCheck
                 // Out of reach of the typed properties, so harmless to read; a known name means a shape repair can recover it.
                 if (mapping?.FindMappedElementByName(name) is not null || mapping?.FindMappedElementByChoiceName(name) is not null)
                 {
-                    finding.NeedsRepair = true;
                     finding.MisshapenElements.Add(finding.Here(name));
                 }
                 else
@@ -116,7 +118,6 @@ internal static class FhirValueCheck
             // throws when read: the shape repair wraps or unwraps it.
             if ((value is IList) != repeating.Contains(name))
             {
-                finding.NeedsRepair = true;
                 finding.WrongShape ??= finding.Here(name);
                 continue;
             }
@@ -141,7 +142,6 @@ internal static class FhirValueCheck
                     }
                     else if (list[i] is null)
                     {
-                        finding.NeedsRepair = true;
                         finding.NullInList ??= finding.Here(name);
                     }
                 }
@@ -195,7 +195,7 @@ internal static class FhirValueCheck
         {
             if (text.Length == 0)
             {
-                finding.NeedsRepair = true;
+                finding.HasEmptyString = true;
             }
             else if (CodeValidator(primitive.GetType()) is { } isValid && !isValid(text))
             {
