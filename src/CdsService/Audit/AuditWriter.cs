@@ -24,22 +24,13 @@ internal sealed partial class AuditWriter(AuditQueue queue, IAuditStore store, I
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Once only: a host may stop a service again while it is being disposed (WebApplicationFactory does).
-        if (Interlocked.Exchange(ref _stopping, 1) == 1)
+        // The first stop starts the drain; any later one (a host may stop a service again while it is being disposed,
+        // as WebApplicationFactory does) waits for the same drain instead of returning early and letting the host
+        // dispose what the drain still needs.
+        if (Interlocked.Exchange(ref _stopping, 1) == 0)
         {
-            return;
-        }
-
-        queue.Complete();
-        try
-        {
+            queue.Complete();
             _giveUp.CancelAfter(options.Value.DrainTimeout);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed while stopping (a test host disposes its services as it stops): the timer is gone, so cancel
-            // the loop now rather than let it wait on an empty queue.
-            return;
         }
 
         // Not the host's token: a host that stops "now" (test servers do) would otherwise drop the backlog on the floor.
@@ -49,9 +40,18 @@ internal sealed partial class AuditWriter(AuditQueue queue, IAuditStore store, I
 
     public void Dispose()
     {
-        // Disposed without a stop (a host that failed to start): nothing will drain, so only release the timer.
-        Interlocked.Exchange(ref _stopping, 1);
-        _giveUp.Dispose();
+        // Disposed without a stop (a host that failed to start) or before the drain ended: end the loop now. The token
+        // source is released only once nothing can wait on it, so a drain in progress always keeps its deadline.
+        if (Interlocked.Exchange(ref _stopping, 1) == 0)
+        {
+            queue.Complete();
+        }
+
+        _giveUp.Cancel();
+        if (_loop.IsCompleted)
+        {
+            _giveUp.Dispose();
+        }
     }
 
     private async Task RunAsync(CancellationToken giveUp)

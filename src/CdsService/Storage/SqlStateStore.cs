@@ -378,16 +378,22 @@ internal abstract class SqlStateStore : IStateStore
     {
         try
         {
-            await using var connection = await OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var result = await write(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            return await TransactAsync(write, cancellationToken);
         }
         catch (Exception e) when (IsOutage(e))
         {
             throw new StoreUnavailableException("The state store could not be written; nothing was committed.", e);
         }
+    }
+
+    /// <summary>Runs <paramref name="write"/> in one transaction on its own connection and commits it; an engine may serialise these.</summary>
+    protected virtual async Task<T> TransactAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await write(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
     }
 
     private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
