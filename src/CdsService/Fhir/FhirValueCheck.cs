@@ -166,6 +166,13 @@ internal static class FhirValueCheck
             return false;
         }
 
+        // Most nodes are bare primitives (a value, no id, no extension, nothing unknown): nothing below them to check,
+        // and enumerating their elements was most of this walk's cost.
+        if (child is PrimitiveType { ElementId: null, HasOverflow: false } bare && bare.Extension.Count == 0)
+        {
+            return true;
+        }
+
         finding.Enter(name);
         var usable = Walk(child, finding, depth + 1);
         finding.Leave();
