@@ -58,6 +58,13 @@ public class ParseStageBenchmarks
     }
 
     [Benchmark]
+    public int JsonInputParse()
+    {
+        using var document = JsonInput.Parse(_body);
+        return document.RootElement.GetArrayLength_Safe();
+    }
+
+    [Benchmark]
     public int UnicodePass() => JsonInput.FindInvalidText(_body)?.Length ?? 0;
 
     [Benchmark]
