@@ -38,8 +38,8 @@ internal static class FhirValueCheck
     {
         private readonly List<string> _path = [];
 
-        /// <summary>A wrong shape, a null in a list or an empty string: <see cref="ShapeRepair"/> fixes these.</summary>
-        public bool NeedsRepair => WrongShape is not null || NullInList is not null || MisshapenElements.Count > 0 || HasEmptyString;
+        /// <summary>A wrong shape, a null in a list, an unknown element or an empty string: <see cref="ShapeRepair"/> fixes these.</summary>
+        public bool NeedsRepair => WrongShape is not null || NullInList is not null || MisshapenElements.Count > 0 || UnknownElements.Count > 0 || HasEmptyString;
 
         /// <summary>An empty string (invalid FHIR JSON, meaning "absent"), which Firely would write back out.</summary>
         public bool HasEmptyString { get; set; }

@@ -10,7 +10,8 @@ namespace CdsService.Fhir;
 /// array (the CDS Hooks Sandbox sends <c>MedicationRequest.category</c> as an object), or a one-element array
 /// where R4 wants a single value. It walks the JSON with Firely's model metadata, so it knows every element's
 /// cardinality without a hand-written list. It also drops empty strings and nulls inside arrays, which FHIR JSON
-/// forbids and which can only mean "no value" (a null kept in step with a <c>_name</c> extension array stays).
+/// forbids and which can only mean "no value" (a null kept in step with a <c>_name</c> extension array stays), and
+/// elements R4 does not define, which Firely would keep and write back out.
 /// </summary>
 /// <remarks>
 /// One forward pass that copies the (already parsed, read-only) JSON into a new buffer, building each repaired array
@@ -52,12 +53,19 @@ internal static class ShapeRepair
         foreach (var member in json.EnumerateObject())
         {
             var name = member.Name;
-            var property = name == "resourceType" || name.StartsWith('_')
-                ? null
-                : mapping.FindMappedElementByName(name) ?? mapping.FindMappedElementByChoiceName(name);
+            if (name == "resourceType" || (name.StartsWith('_') && Maps(mapping, name[1..])))
+            {
+                // The type, or a primitive's id and extensions: nothing to repair.
+                member.WriteTo(writer);
+                continue;
+            }
+
+            var property = mapping.FindMappedElementByName(name) ?? mapping.FindMappedElementByChoiceName(name);
             if (property is null)
             {
-                member.WriteTo(writer);
+                // An element R4 does not define (the CRD Request Generator adds "_resolvedMedication" to every order).
+                // It can mean nothing to a reader, and an order echoed back in a system action must carry only R4.
+                repairs.Add(new FhirParseIssue(RepairedCode, $"{path}.{name}"));
                 continue;
             }
 
@@ -167,6 +175,9 @@ internal static class ShapeRepair
             value.WriteTo(writer);
         }
     }
+
+    private static bool Maps(ClassMapping mapping, string name) =>
+        mapping.FindMappedElementByName(name) is not null || mapping.FindMappedElementByChoiceName(name) is not null;
 
     private static bool IsEmptyString(JsonElement node) => node.ValueKind == JsonValueKind.String && node.ValueEquals(""u8);
 

@@ -119,6 +119,8 @@ internal sealed partial class CdsJwtEvents(
         Extensions = { ["reason"] = reason.ToString() },
     };
 
+    private static readonly TimeSpan RoundingSlack = TimeSpan.FromSeconds(1);
+
     private RejectionReason? Check(JsonWebToken token, TrustedClient client)
     {
         var options = security.Value;
@@ -133,7 +135,9 @@ internal sealed partial class CdsJwtEvents(
             return RejectionReason.IatInFuture;
         }
 
-        if (new DateTimeOffset(token.ValidTo, TimeSpan.Zero) - issuedAt > options.MaxTokenLifetime)
+        // iat and exp are whole seconds, and a client that derives both from a millisecond clock can round them one
+        // second apart (the CRD Request Generator's one-day tokens arrive as 86,401 s): that second is not a longer token.
+        if (new DateTimeOffset(token.ValidTo, TimeSpan.Zero) - issuedAt > options.MaxTokenLifetime + RoundingSlack)
         {
             return RejectionReason.LifetimeTooLong;
         }

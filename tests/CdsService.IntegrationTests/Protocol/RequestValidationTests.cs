@@ -185,6 +185,21 @@ public sealed class RequestValidationTests(Scenarios.CdsAppFixture fixture) : IC
     }
 
     [Fact]
+    public async Task An_element_R4_does_not_define_on_the_order_is_dropped_and_the_echoed_order_carries_only_R4()
+    {
+        // The CRD Request Generator adds "_resolvedMedication" (a whole Medication) to every draft order.
+        using var response = await fixture.App.PostJsonAsync(CdsApp.BesponsaService, Examples.Read("tests/requests/order-with-unknown-element.json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        CardAssertions.AssertConformant(body.RootElement, coverageKnown: true);
+        var echoed = body.RootElement.GetProperty("systemActions")[0].GetProperty("resource");
+        Assert.Equal("MedicationRequest", echoed.GetProperty("resourceType").GetString());
+        Assert.False(echoed.TryGetProperty("_resolvedMedication", out _), "the echoed order carries an element R4 does not define");
+        Assert.StartsWith("Prior authorization approved", body.RootElement.GetProperty("cards")[0].GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Null_prefetch_means_no_data_and_is_evaluated()
     {
         var request = Variant(json =>

@@ -53,6 +53,7 @@ internal static class TokenVariants
             ["iat in the future beyond the leeway"] = (s => Bearer(Signed(s, t => t.Set(t.Payload, "iat", (Now + TimeSpan.FromSeconds(120)).ToUnixTimeSeconds()))), "IatInFuture"),
             ["iat missing"] = (s => Bearer(Signed(s, t => t.Set(t.Payload, "iat", null))), "IatMissing"),
             ["lifetime over the maximum"] = (s => Bearer(Signed(s, t => t.Set(t.Payload, "exp", (Now + TimeSpan.FromHours(2)).ToUnixTimeSeconds()))), "LifetimeTooLong"),
+            ["lifetime two seconds over the maximum"] = (s => Bearer(Signed(s, t => t.Set(t.Payload, "iat", (Now - TimeSpan.FromSeconds(10)).ToUnixTimeSeconds()).Set(t.Payload, "exp", (Now - TimeSpan.FromSeconds(10) + TimeSpan.FromHours(1) + TimeSpan.FromSeconds(2)).ToUnixTimeSeconds()))), "LifetimeTooLong"),
             ["jti missing"] = (s => Bearer(Signed(s, t => t.Set(t.Payload, "jti", null))), "JtiMissing"),
             ["jti empty"] = (s => Bearer(Signed(s, t => t.Set(t.Payload, "jti", ""))), "JtiMissing"),
             ["tenant missing for a tenant-bound client"] = (s => Bearer(TenantToken(s, null)), "TenantUntrusted"),
@@ -70,6 +71,8 @@ internal static class TokenVariants
         ["exp passed within the leeway"] = s => Signed(s, t => t.Set(t.Payload, "exp", (Now - TimeSpan.FromSeconds(30)).ToUnixTimeSeconds()).Set(t.Payload, "iat", (Now - TimeSpan.FromMinutes(5)).ToUnixTimeSeconds())),
         ["iat ahead within the leeway"] = s => Signed(s, t => t.Set(t.Payload, "iat", (Now + TimeSpan.FromSeconds(30)).ToUnixTimeSeconds())),
         ["tenant configured for the client"] = s => TenantToken(s, SecuredService.Tenant),
+        // The CRD Request Generator rounds iat down and exp up from one millisecond clock: exp - iat = 86,401 s for a day.
+        ["lifetime one second over the maximum (iat and exp rounded apart)"] = s => Signed(s, t => t.Set(t.Payload, "iat", (Now - TimeSpan.FromSeconds(10)).ToUnixTimeSeconds()).Set(t.Payload, "exp", (Now - TimeSpan.FromSeconds(10) + TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1)).ToUnixTimeSeconds())),
     };
 
     private static string Bearer(string token) => "Bearer " + token;
