@@ -40,8 +40,8 @@ internal sealed partial class AuditWriter(AuditQueue queue, IAuditStore store, I
 
     public void Dispose()
     {
-        // Disposed without a stop (a host that failed to start) or before the drain ended: end the loop now. The token
-        // source is released only once nothing can wait on it, so a drain in progress always keeps its deadline.
+        // Every stop waits for the drain, so a loop still running here was never stopped (a host that failed to start)
+        // or its host gave up waiting: end it now. The token source is released only once the loop no longer reads it.
         if (Interlocked.Exchange(ref _stopping, 1) == 0)
         {
             queue.Complete();

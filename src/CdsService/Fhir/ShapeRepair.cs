@@ -53,14 +53,14 @@ internal static class ShapeRepair
         foreach (var member in json.EnumerateObject())
         {
             var name = member.Name;
-            if (name == "resourceType" || (name.StartsWith('_') && Maps(mapping, name[1..])))
+            if (name == "resourceType" || (name.StartsWith('_') && Find(mapping, name[1..]) is not null))
             {
                 // The type, or a primitive's id and extensions: nothing to repair.
                 member.WriteTo(writer);
                 continue;
             }
 
-            var property = mapping.FindMappedElementByName(name) ?? mapping.FindMappedElementByChoiceName(name);
+            var property = Find(mapping, name);
             if (property is null)
             {
                 // An element R4 does not define (the CRD Request Generator adds "_resolvedMedication" to every order).
@@ -176,8 +176,8 @@ internal static class ShapeRepair
         }
     }
 
-    private static bool Maps(ClassMapping mapping, string name) =>
-        mapping.FindMappedElementByName(name) is not null || mapping.FindMappedElementByChoiceName(name) is not null;
+    private static PropertyMapping? Find(ClassMapping mapping, string name) =>
+        mapping.FindMappedElementByName(name) ?? mapping.FindMappedElementByChoiceName(name);
 
     private static bool IsEmptyString(JsonElement node) => node.ValueKind == JsonValueKind.String && node.ValueEquals(""u8);
 
