@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using CdsService.Attestation.Smart;
 using CdsService.CdsHooks;
 using CdsService.Pages;
 using CdsService.Policies;
@@ -20,10 +21,11 @@ internal static class AttestationEndpoints
         app.MapGet("/attestation/{token}", ShowAsync).ExcludeFromDescription();
         app.MapPost("/attestation/{token}", SubmitAsync).ExcludeFromDescription().DisableAntiforgery();
         app.MapGet("/attestation/download/{token}", DownloadAsync).ExcludeFromDescription();
+        app.MapSmartLaunch();
         return app;
     }
 
-    private static async Task<IResult> ShowAsync(string token, HttpContext http, FormLinks links, IEnumerable<IDrugPolicy> policies)
+    internal static async Task<IResult> ShowAsync(string token, HttpContext http, FormLinks links, IEnumerable<IDrugPolicy> policies)
     {
         var session = await links.OpenAsync(token, http.RequestAborted);
         if (session is null || Questionnaire(session, policies) is not { } questionnaire)
@@ -34,8 +36,16 @@ internal static class AttestationEndpoints
         return Form(http, questionnaire, session, [], StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> SubmitAsync(
-        string token, HttpContext http, FormLinks links, IEnumerable<IDrugPolicy> policies, ResponseWriter writer, TimeProvider clock)
+    private static Task<IResult> SubmitAsync(
+        string token, HttpContext http, FormLinks links, IEnumerable<IDrugPolicy> policies, ResponseWriter writer, TimeProvider clock) =>
+        SubmitFormAsync(token, http, links, policies, writer, clock, accessToken: null);
+
+    /// <summary>
+    /// A submit of the form behind <paramref name="token"/>; <paramref name="accessToken"/> is the SMART launch's bearer
+    /// token, held server-side, when the form was opened through one.
+    /// </summary>
+    internal static async Task<IResult> SubmitFormAsync(
+        string token, HttpContext http, FormLinks links, IEnumerable<IDrugPolicy> policies, ResponseWriter writer, TimeProvider clock, string? accessToken)
     {
         if (!http.Request.HasFormContentType)
         {
@@ -87,7 +97,7 @@ internal static class AttestationEndpoints
         }
 
         var response = ResponseBuilder.Build(questionnaire, taken, answers, FormItems.Prefill(questionnaire, taken), clock.GetUtcNow());
-        var outcome = await writer.WriteAsync(taken, response, http.RequestAborted);
+        var outcome = await writer.WriteAsync(taken, response, accessToken, http.RequestAborted);
         var json = JsonSerializer.SerializeToUtf8Bytes<Resource>(response, CdsJson.Options);
         var download = await links.SaveDownloadAsync(json, http.RequestAborted);
         return Done(http, taken, outcome, download);
@@ -145,10 +155,10 @@ internal static class AttestationEndpoints
         return new HtmlPage("Attestation signed", main.ToString());
     }
 
-    private static HtmlPage NotAccepted() =>
+    internal static HtmlPage NotAccepted() =>
         new("Form not accepted", "<h1>Form not accepted</h1>\n<p>This form could not be verified. Open the link from the card again.</p>", StatusCodes.Status400BadRequest);
 
-    private static HtmlPage Gone() => new(
+    internal static HtmlPage Gone() => new(
         "Link expired",
         "<h1>This link has expired or was already used</h1>\n<p>Sign the order again in the EHR to get a new prior-authorization form.</p>",
         StatusCodes.Status410Gone);

@@ -24,6 +24,8 @@ internal sealed class FormLinks
     // Download links under a purpose of their own: a form link must not open as a download (the session behind it) nor
     // a download link as a form.
     private readonly ITimeLimitedDataProtector _downloads;
+    // SMART launch state and grants: a purpose of their own, so neither opens as a form or a download.
+    private readonly ITimeLimitedDataProtector _smart;
     private readonly IDataProtector _payloads;
     private readonly IFormSessionStore _store;
     private readonly IOptions<AttestationOptions> _options;
@@ -32,6 +34,7 @@ internal sealed class FormLinks
     {
         _links = protection.CreateProtector("CdsService.Attestation.Link.v1").ToTimeLimitedDataProtector();
         _downloads = protection.CreateProtector("CdsService.Attestation.Download.v1").ToTimeLimitedDataProtector();
+        _smart = protection.CreateProtector("CdsService.Attestation.Smart.v1").ToTimeLimitedDataProtector();
         _payloads = protection.CreateProtector("CdsService.Attestation.Session.v1");
         _store = store;
         _options = options;
@@ -54,6 +57,21 @@ internal sealed class FormLinks
         await _store.SaveAsync(id, _payloads.Protect(session.ToBytes()), expires, cancellationToken);
         return call.Resolve(PathPrefix + _links.Protect(id, expires));
     }
+
+    /// <summary>Saves SMART launch state (never in a URL or cookie) and returns the protected reference that names it.</summary>
+    public async Task<string> SaveSmartAsync(byte[] content, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var id = NewId();
+        var expires = Wall.GetUtcNow() + lifetime;
+        await _store.SaveAsync(id, _payloads.Protect(content), expires, cancellationToken);
+        return _smart.Protect(id, expires);
+    }
+
+    public Task<byte[]?> ReadSmartAsync(string reference, bool take, CancellationToken cancellationToken) =>
+        ReadAsync(_smart, reference, take, cancellationToken);
+
+    /// <summary>The form link's reference (the last path segment of its URL), which SMART launch URLs carry too.</summary>
+    public static string Reference(Uri form) => form.Segments[^1];
 
     /// <summary>Saves a finished response for download under a link of its own, with the same lifetime.</summary>
     public async Task<string> SaveDownloadAsync(byte[] content, CancellationToken cancellationToken)
@@ -83,7 +101,15 @@ internal sealed class FormLinks
         }
 
         var rest = path[(at + PathPrefix.Length + 1)..];
-        var kind = rest.StartsWith("download/", StringComparison.OrdinalIgnoreCase) ? "download/" : "";
+        var kind = rest.StartsWith("download/", StringComparison.OrdinalIgnoreCase) ? "download/"
+            : rest.StartsWith("smart/launch/", StringComparison.OrdinalIgnoreCase) ? "smart/launch/"
+            : rest.StartsWith("smart/form/", StringComparison.OrdinalIgnoreCase) ? "smart/form/"
+            : rest.StartsWith("smart/callback", StringComparison.OrdinalIgnoreCase) ? "smart/callback" : "";
+        if (kind == "smart/callback")
+        {
+            return $"{path[..at]}/{PathPrefix}{kind}";
+        }
+
         return $"{path[..at]}/{PathPrefix}{kind}{{link}}";
     }
 

@@ -16,11 +16,12 @@ internal enum WriteOutcome
 /// <summary>
 /// Writes a finished QuestionnaireResponse to the EHR's FHIR server of the hook call (Firely FhirClient over the same
 /// allowlisted, non-redirecting HttpClient the record is read with), only when that server is on
-/// <c>Fhir:AllowedServers</c> and needs no token: the EHR's access token was for the hook call alone and is never kept.
+/// <c>Fhir:AllowedServers</c>, and either needs no token or the form was opened through a SMART launch whose bearer
+/// token is passed in: the hook call's own access token was for that call alone and is never kept.
 /// </summary>
 internal sealed partial class ResponseWriter(IHttpClientFactory httpClients, FhirServerAllowlist allowlist, ILogger<ResponseWriter> logger)
 {
-    public async Task<WriteOutcome> WriteAsync(FormSession session, QuestionnaireResponse response, CancellationToken cancellationToken)
+    public async Task<WriteOutcome> WriteAsync(FormSession session, QuestionnaireResponse response, string? accessToken, CancellationToken cancellationToken)
     {
         if (session.FhirServer is null || !Uri.TryCreate(session.FhirServer, UriKind.Absolute, out var server))
         {
@@ -32,7 +33,7 @@ internal sealed partial class ResponseWriter(IHttpClientFactory httpClients, Fhi
             return WriteOutcome.ServerNotAllowed;
         }
 
-        if (session.ServerNeedsToken)
+        if (session.ServerNeedsToken && accessToken is null)
         {
             return WriteOutcome.NeedsToken;
         }
@@ -40,6 +41,12 @@ internal sealed partial class ResponseWriter(IHttpClientFactory httpClients, Fhi
         try
         {
             using var http = httpClients.CreateClient(FhirServerDataSource.HttpClientName);
+            if (accessToken is not null)
+            {
+                // This HttpClient instance is this write's alone; its handler never follows a redirect with the header.
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+            }
+
             using var client = new FhirClient(server, http, new FhirClientSettings
             {
                 PreferredFormat = ResourceFormat.Json,

@@ -14,7 +14,7 @@ namespace CdsService.Cards;
 /// chart escaped, a link for every form or document it names, and under <see cref="CardContract.CriteriaExtensionKey"/>
 /// the criteria it concerns with their statuses and the FHIR references behind them, for machines.
 /// </summary>
-internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider clock)
+internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider clock, IOptions<Attestation.Smart.SmartOptions> smart)
 {
     private const int MaxSummaryLength = 139;
 
@@ -27,7 +27,8 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         foreach (var decision in decisions)
         {
-            var context = new CardContext(decision, PriorAuthStatus.Of(decision), Form(decision, call, formLink), PolicyUrl(decision.Policy, call));
+            var form = formLink?.Invoke(decision);
+            var context = new CardContext(decision, PriorAuthStatus.Of(decision), Form(decision, call, form), PolicyUrl(decision.Policy, call), SmartLaunch(form, request, call));
             cards.AddRange(decision.Findings
                 .Select(f => RenderFinding(f, context, request))
                 .Where(c => configuration.Enabled(c.Source.Topic!.Code)));
@@ -170,6 +171,13 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
         if (finding.OffersQuestionnaire || summaryNamesForm)
         {
             links.Add(new Link(context.FormLabel, context.Form.AbsoluteUri, "absolute"));
+
+            // The same form as a SMART app, which can save to a FHIR server that needs a token; appContext is the form
+            // link's opaque reference (no PHI), which the EHR hands back in the token response.
+            if (context.SmartLaunch is { } launch)
+            {
+                links.Add(new Link($"{decision.Policy.DrugName} prior-authorization form (opens in the EHR, saves to the record)", launch.Url.AbsoluteUri, "smart", launch.Reference));
+            }
         }
 
         if (finding.Kind == FindingKind.Summary)
@@ -181,10 +189,16 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
     }
 
     // The attestation form when the service opened one for this order, otherwise the questionnaire itself.
-    private static (Uri Url, string Label) Form(PolicyDecision decision, CdsCall call, Func<PolicyDecision, Uri?>? formLink) =>
-        formLink?.Invoke(decision) is { } form
+    private static (Uri Url, string Label) Form(PolicyDecision decision, CdsCall call, Uri? form) =>
+        form is not null
             ? (form, $"{decision.Policy.DrugName} prior-authorization form")
             : (call.Resolve($"fhir/Questionnaire/{decision.Policy.QuestionnaireId}"), $"{decision.Policy.DrugName} prior-approval questionnaire");
+
+    // Offered only when SMART is set up and the order was signed against a FHIR server, the one a launch must name.
+    private (Uri Url, string Reference)? SmartLaunch(Uri? form, HookRequest request, CdsCall call) =>
+        form is not null && smart.Value.Enabled && request.FhirServer is not null
+            ? (call.Resolve($"attestation/smart/launch/{Attestation.FormLinks.Reference(form)}"), Attestation.FormLinks.Reference(form))
+            : null;
 
     private Uri PolicyUrl(PolicyInfo policy, CdsCall call) =>
         payer.Value.PolicyUrls.GetValueOrDefault(policy.Id) ?? call.Resolve($"policies/{policy.Id}");
@@ -225,7 +239,7 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
         summary.Length <= MaxSummaryLength ? summary : summary[..(MaxSummaryLength - 1)].TrimEnd() + "…";
 
     /// <summary>What every card of one decision shares: the count, the form (or questionnaire) and the policy links.</summary>
-    private sealed record CardContext(PolicyDecision Decision, PriorAuthStatus Status, (Uri Url, string Label) FormLink, Uri PolicyUrl)
+    private sealed record CardContext(PolicyDecision Decision, PriorAuthStatus Status, (Uri Url, string Label) FormLink, Uri PolicyUrl, (Uri Url, string Reference)? SmartLaunch)
     {
         public Uri Form => FormLink.Url;
 

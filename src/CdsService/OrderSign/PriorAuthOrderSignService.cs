@@ -15,7 +15,7 @@ namespace CdsService.OrderSign;
 /// An order-sign service for one drug policy: picks the draft orders the policy covers, loads the patient
 /// record, evaluates each order and renders the decisions. Orders for other drugs get no guidance.
 /// </summary>
-internal sealed class PriorAuthOrderSignService(
+internal sealed partial class PriorAuthOrderSignService(
     IDrugPolicy policy,
     PatientRecordLoader records,
     CardRenderer renderer,
@@ -24,7 +24,8 @@ internal sealed class PriorAuthOrderSignService(
     FormLinks forms,
     TimeProvider clock,
     IRecordInterest interest,
-    Microsoft.Extensions.Options.IOptions<CdsOptions> options) : ICdsService
+    Microsoft.Extensions.Options.IOptions<CdsOptions> options,
+    ILogger<PriorAuthOrderSignService> logger) : ICdsService
 {
     public HookDefinition Hook => HookDefinition.OrderSign;
 
@@ -84,7 +85,16 @@ internal sealed class PriorAuthOrderSignService(
         var links = new Dictionary<PolicyDecision, Uri>(ReferenceEqualityComparer.Instance);
         foreach (var decision in decisions.Where(NeedsForm))
         {
-            links[decision] = await forms.CreateAsync(decision, request, call, OrderName.Of(decision), cancellationToken);
+            try
+            {
+                links[decision] = await forms.CreateAsync(decision, request, call, OrderName.Of(decision), cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The state store is down: the card goes out without the form link (it names the questionnaire
+                // instead) rather than the whole hook call failing.
+                FormLinkFailed(e.GetType().Name);
+            }
         }
 
         Uri? Link(PolicyDecision d) => links.GetValueOrDefault(d);
@@ -109,6 +119,11 @@ internal sealed class PriorAuthOrderSignService(
             }
         }
     }
+
+    private void FormLinkFailed(string failure) => LogFormLinkFailed(logger, failure);
+
+    [LoggerMessage(LogLevel.Warning, "Attestation form link not created (state store unavailable: {Failure}); the card names the questionnaire instead")]
+    private static partial void LogFormLinkFailed(ILogger logger, string failure);
 
     private static bool NeedsForm(PolicyDecision decision) =>
         decision.Determination is null

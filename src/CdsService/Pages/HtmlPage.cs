@@ -15,6 +15,8 @@ internal sealed class HtmlPage(string title, string main, int statusCode = Statu
     public const string ContentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+    public int StatusCode => statusCode;
+
     public static string Encode(string? text) => HtmlEncoder.Default.Encode(text ?? "");
 
     public Task ExecuteAsync(HttpContext httpContext)
@@ -24,6 +26,9 @@ internal sealed class HtmlPage(string title, string main, int statusCode = Statu
         response.ContentType = "text/html; charset=utf-8";
         response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         response.Headers.CacheControl = "no-store";
+
+        // The attestation pages' URLs are credentials for their forms: no Referer carries them to a linked site.
+        response.Headers["Referrer-Policy"] = "no-referrer";
         var html = new StringBuilder()
             .Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
