@@ -45,7 +45,7 @@ internal static class DecisionFactory
     /// <summary>Where the service is published in rendering tests.</summary>
     public static readonly CdsCall Call = new(new Uri("https://cds.example.org/"));
 
-    public static CardRenderer Renderer() => new(Options.Create(new PayerOptions { Name = "Example Health Plan" }), TimeProvider.System);
+    public static CardRenderer Renderer() => new(Options.Create(new PayerOptions { Name = "Example Health Plan" }), TimeProvider.System, Options.Create(new CdsService.Attestation.Smart.SmartOptions()));
 
     /// <summary>An order-sign call from Practitioner/prac-1 about patient p1, with nothing else.</summary>
     public static HookRequest HookRequest() => new(
