@@ -21,6 +21,10 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             // Safety net: Firely throws when code reads a FHIR value that failed validation and was not screened out.
             Hl7.Fhir.Validation.CodedValidationException e => (StatusCodes.Status400BadRequest, "Invalid FHIR in request", $"{e.InstancePath}: {e.ErrorCode}"),
             BadHttpRequestException e => (e.StatusCode, "Bad request", "The request could not be read."),
+
+            // The state store could not commit or read in time (a pause, a failover): nothing was half-done, so the
+            // client may simply retry. Never a 500, which would read as a defect.
+            Storage.StoreUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The service's state store is unavailable; nothing was saved. Try again shortly."),
             OperationCanceledException when http.RequestAborted.IsCancellationRequested => (499, "Client closed request", ""),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "The service failed to process the request."),
         };
@@ -35,6 +39,11 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
         }
 
         http.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            http.Response.Headers.RetryAfter = "5";
+        }
+
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,

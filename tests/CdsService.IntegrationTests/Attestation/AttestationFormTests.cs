@@ -145,12 +145,43 @@ public sealed partial class AttestationFormTests(CdsAppFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
     }
 
-    private async Task<(string Link, JsonObject Request)> LinkAsync(Action<JsonObject>? change = null)
+    [Fact]
+    public async Task A_submit_while_the_store_cannot_commit_is_a_503_with_Retry_After_and_leaves_the_link_usable()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cds-attestation-outage-{Guid.NewGuid():N}.db");
+        using (var app = new CdsApp().With("Storage:Sqlite:Path", path).With("Storage:Sqlite:CommandTimeoutSeconds", "1"))
+        {
+            var (link, _) = await LinkAsync(app: app);
+            using var client = app.CreateClient();
+            var nonce = Nonce().Match(await client.GetStringAsync(new Uri(link))).Groups[1].Value;
+            var answers = (string Nonce) => Form(("__form", Nonce), ("b-precursor-lineage", "true"), ("cd22-positive", "true"), ("lft-monitoring", "true"), ("vod-monitoring", "true"), ("no-alkylating-conditioning", "false"));
+
+            HttpResponseMessage refused;
+            await using (await State.SqliteWriteLock.TakeAsync(path))
+            {
+                refused = await client.PostAsync(new Uri(link), answers(nonce));
+            }
+
+            using (refused)
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+                Assert.Equal("5", refused.Headers.GetValues("Retry-After").Single());
+            }
+
+            var retryNonce = Nonce().Match(await client.GetStringAsync(new Uri(link))).Groups[1].Value;
+            using var retried = await client.PostAsync(new Uri(link), answers(retryNonce));
+            Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        }
+
+        File.Delete(path);
+    }
+
+    private async Task<(string Link, JsonObject Request)> LinkAsync(Action<JsonObject>? change = null, CdsApp? app = null)
     {
         var request = JsonNode.Parse(Scenario.Load("07-attestation-missing").Request)!.AsObject();
         request["hookInstance"] = Guid.NewGuid().ToString();
         change?.Invoke(request);
-        using var response = await fixture.App.PostJsonAsync(CdsApp.BesponsaService, request.ToJsonString());
+        using var response = await (app ?? fixture.App).PostJsonAsync(CdsApp.BesponsaService, request.ToJsonString());
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var link = body.RootElement.GetProperty("cards").EnumerateArray()
             .SelectMany(c => c.TryGetProperty("links", out var l) ? l.EnumerateArray() : [])
