@@ -29,7 +29,7 @@ internal sealed partial class SmartClient(IHttpClientFactory httpClients, IOptio
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            using var json = await SendAsync(request, cancellationToken);
+            using var json = await SendAsync(request, "discovery", cancellationToken);
             if (json is null)
             {
                 return null;
@@ -73,7 +73,7 @@ internal sealed partial class SmartClient(IHttpClientFactory httpClients, IOptio
                 }),
             };
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            using var json = await SendAsync(request, cancellationToken);
+            using var json = await SendAsync(request, "token", cancellationToken);
             if (json is null)
             {
                 return null;
@@ -99,7 +99,7 @@ internal sealed partial class SmartClient(IHttpClientFactory httpClients, IOptio
         }
     }
 
-    private async Task<JsonDocument?> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<JsonDocument?> SendAsync(HttpRequestMessage request, string step, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.Timeout);
@@ -108,7 +108,7 @@ internal sealed partial class SmartClient(IHttpClientFactory httpClients, IOptio
         if (!response.IsSuccessStatusCode)
         {
             // The status only: an error body may echo the code that was sent.
-            LogStatus(logger, request.RequestUri?.AbsolutePath.EndsWith("smart-configuration", StringComparison.Ordinal) == true ? "discovery" : "token", (int)response.StatusCode);
+            LogStatus(logger, step, (int)response.StatusCode);
             return null;
         }
 
