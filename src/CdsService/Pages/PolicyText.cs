@@ -7,7 +7,8 @@ namespace CdsService.Pages;
 /// <summary>
 /// A policy document as the payer published it (text extracted from a PDF, every wrapped line its own paragraph) turned
 /// into Markdown a person can read: front matter read for the provenance, HTML comments dropped, wrapped lines joined
-/// (hyphenated words rejoined), numbered requirements kept as lists, and short title-like lines made headings.
+/// (hyphenated words rejoined), numbered requirements kept as lists, short title-like lines made headings, the
+/// running title the PDF repeats above the first section dropped, and the dates that lead a history table's rows bold.
 /// </summary>
 internal sealed partial record PolicyText(string Title, string? Source, DateOnly? Approved, DateOnly? Effective, string Body)
 {
@@ -17,16 +18,48 @@ internal sealed partial record PolicyText(string Title, string? Source, DateOnly
     public static PolicyText Parse(string published, string fallbackTitle)
     {
         var (meta, rest) = FrontMatter(published);
+        var title = meta.GetValueOrDefault("title") ?? fallbackTitle;
         var blocks = Blocks(Comment().Replace(rest, ""));
+
+        // The PDF's running title ("Besponsa" above "Description") repeats the page's own heading.
+        if (blocks.Count > 0 && title.StartsWith(blocks[0], StringComparison.OrdinalIgnoreCase) && IsHeading(blocks[0]))
+        {
+            blocks.RemoveAt(0);
+        }
+
         var body = new StringBuilder();
+        var afterHeading = false;
         for (var i = 0; i < blocks.Count; i++)
         {
-            var heading = IsHeading(blocks[i]) && (blocks[i].Contains(' ', StringComparison.Ordinal) || i + 1 >= blocks.Count || !IsHeading(blocks[i + 1]));
-            body.Append(heading ? "## " : "").Append(blocks[i]).Append("\n\n");
+            var block = blocks[i];
+            var next = i + 1 < blocks.Count ? blocks[i + 1] : null;
+            var heading = IsHeading(block)
+
+                // A title-like line right above date-led rows is the history table's column header ("Date Action").
+                && (next is null || !DatedRow().IsMatch(next))
+
+                // One word between two headings is the first one's value ("Pre - PA Allowance" / "None"), but a
+                // section that opens on its sub-heading ("Rationale" / "Summary") is a heading.
+                && (block.Contains(' ', StringComparison.Ordinal) || next is null || !IsHeading(next) || !afterHeading);
+            if (heading)
+            {
+                body.Append("## ").Append(block);
+            }
+            else if (DatedRow().Match(block) is { Success: true } dated)
+            {
+                body.Append("**").Append(dated.Value).Append("**").Append(block.AsSpan(dated.Length));
+            }
+            else
+            {
+                body.Append(block);
+            }
+
+            body.Append("\n\n");
+            afterHeading = heading;
         }
 
         return new PolicyText(
-            meta.GetValueOrDefault("title") ?? fallbackTitle,
+            title,
             meta.GetValueOrDefault("source"),
             Date(meta.GetValueOrDefault("approved")),
             Date(meta.GetValueOrDefault("effective")),
@@ -132,6 +165,9 @@ internal sealed partial record PolicyText(string Title, string? Source, DateOnly
 
     [GeneratedRegex(@"\s{2,}")]
     private static partial Regex Spaces();
+
+    [GeneratedRegex(@"^(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b")]
+    private static partial Regex DatedRow();
 
     [GeneratedRegex(@"^\d{1,2}\.\s")]
     private static partial Regex ListItem();

@@ -23,6 +23,22 @@ public sealed class PolicyTextTests
     }
 
     [Fact]
+    public void Headings_follow_the_published_layout_not_every_short_line()
+    {
+        var text = PolicyText.Parse(
+            "---\ntitle: Besponsa (inotuzumab ozogamicin)\n---\n Besponsa\n\nDescription\n\nBesponsa (inotuzumab ozogamicin)\n\n"
+            + "Pre - PA Allowance\nNone\n\nPrior - Approval Limits\n\nDuration   3 months\n Rationale\nSummary\n\nBesponsa is indicated.\n"
+            + " Policy History\n\nDate  Action\n\nAugust 2017 Addition to PA\n\nDecember 2017 Annual editorial review\n",
+            "fallback");
+
+        Assert.Equal(
+            "## Description\n\nBesponsa (inotuzumab ozogamicin)\n\n## Pre - PA Allowance\n\nNone\n\n## Prior - Approval Limits\n\n"
+            + "Duration 3 months\n\n## Rationale\n\n## Summary\n\nBesponsa is indicated.\n\n## Policy History\n\nDate Action\n\n"
+            + "**August 2017** Addition to PA\n\n**December 2017** Annual editorial review\n",
+            text.Body);
+    }
+
+    [Fact]
     public void Raw_HTML_in_the_published_text_is_shown_as_text_never_passed_through()
     {
         var text = PolicyText.Parse("Intro <script>alert(1)</script> and <img src=x onerror=alert(1)>.\n", "t");
