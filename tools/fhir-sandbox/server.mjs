@@ -2,13 +2,23 @@
 // command line or from a browser client such as the CDS Hooks Sandbox: Medplum's FHIR router over its in-memory
 // repository, behind node:http. Data is lost when it stops.
 //
-// Usage: node server.mjs [port] [--cors origin,origin]
+// Usage: node server.mjs [port] [--cors origin,origin] [--smart [--require-token] [--token-lifetime seconds]]
 //   binds 127.0.0.1; base URL http://127.0.0.1:<port>/fhir/R4 (port 8090 by default)
 //   CORS origins: --cors, else FHIR_SANDBOX_CORS_ORIGINS (comma-separated), else http://localhost:8080 (a locally
 //   built CDS Hooks Sandbox: webpack-dev-server's default origin). Exact origins only; "*" is refused.
 //   Key registry for the Da Vinci CRD Request Generator: POST /public (its {"pem": <public JWK>, "id": <kid>}, one new
 //   RSA key per page load) and GET /public, a JWK Set of every key posted, which the CDS service trusts as a JwksUri.
+//   --smart: a mock SMART App Launch 2.x authorization server (smart.mjs; EHR launch, public client, PKCE S256,
+//   auto-approved, no login page, any client_id and absolute http(s) redirect_uri). Discovery at
+//   GET <base>/.well-known/smart-configuration (and the oauth-uris extension in /metadata); GET /smart/authorize;
+//   POST /smart/token (form body). Play the EHR with POST /smart/launch, a JSON body {"patient": <id>,
+//   "appContext": <string, optional>} or the same as query parameters: 201 {"launch": <id>, "iss": <base>}, then open
+//   the app's launch URL with iss=<base>&launch=<id>. The token response carries that patient and appContext.
+//   --require-token (with --smart): everything under <base> except /metadata and /.well-known/smart-configuration
+//   needs "Authorization: Bearer <token from /smart/token>", else 401 with WWW-Authenticate and an OperationOutcome.
+//   Scopes are not enforced. --token-lifetime: access-token lifetime in seconds (default 3600).
 import http from 'node:http';
+import { createSmart } from './smart.mjs';
 
 // @medplum/core touches the global WebSocket at load time; Node 20 has none (22+ does). No socket is ever opened.
 globalThis.WebSocket ??= class WebSocket {};
@@ -27,8 +37,17 @@ const corsAt = args.indexOf('--cors');
 const corsValue = corsAt >= 0 ? args.splice(corsAt, 2)[1] : process.env.FHIR_SANDBOX_CORS_ORIGINS ?? 'http://localhost:8080';
 const allowedOrigins = new Set(corsValue.split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean));
 if (allowedOrigins.has('*')) throw new Error('CORS origins must be exact origins such as http://localhost:8080, not "*"');
+const flag = (name) => (args.includes(name) ? (args.splice(args.indexOf(name), 1), true) : false);
+const lifetimeAt = args.indexOf('--token-lifetime');
+const tokenLifetimeSeconds = lifetimeAt >= 0 ? Number(args.splice(lifetimeAt, 2)[1]) : 3600;
+const smartEnabled = flag('--smart');
+const requireToken = flag('--require-token');
+if (requireToken && !smartEnabled) throw new Error('--require-token needs --smart: nothing else issues tokens');
+if (!Number.isInteger(tokenLifetimeSeconds) || tokenLifetimeSeconds < 1) throw new Error('--token-lifetime must be a whole number of seconds');
 const port = Number(args[0] ?? 8090);
 const base = '/fhir/R4';
+const origin = `http://127.0.0.1:${port}`;
+const smart = smartEnabled ? createSmart({ fhirBase: origin + base, origin, tokenLifetimeSeconds }) : undefined;
 const router = new FhirRouter();
 const repo = new MemoryRepository();
 const started = new Date().toISOString();
@@ -51,7 +70,9 @@ function capabilityStatement() {
     format: ['application/fhir+json', 'json'],
     rest: [{
       mode: 'server',
-      security: { cors: true, description: 'Open server: no authentication. CORS for configured origins only.' },
+      security: smart
+        ? { ...smart.security(), description: `SMART App Launch 2.x (mock, auto-approved)${requireToken ? '; a bearer token is required' : '; tokens optional'}. CORS for configured origins only.` }
+        : { cors: true, description: 'Open server: no authentication. CORS for configured origins only.' },
       resource: ours.filter((t) => known.has(t)).map((type) => ({
         type,
         interaction: ['read', 'vread', 'update', 'delete', 'search-type', 'create'].map((code) => ({ code })),
@@ -69,9 +90,59 @@ function corsHeaders(req) {
   if (!origin || !allowedOrigins.has(origin)) return {};
   return {
     'Access-Control-Allow-Origin': origin,
-    'Access-Control-Expose-Headers': 'Location, Content-Location, ETag, Last-Modified',
+    'Access-Control-Expose-Headers': 'Location, Content-Location, ETag, Last-Modified, WWW-Authenticate',
     Vary: 'Origin',
   };
+}
+
+// The authorization server's own endpoints (outside the FHIR base). Returns { status, headers, body, error }.
+function smartEndpoint(req, url, body) {
+  const type = req.headers['content-type'] ?? '';
+  const json = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+  if (url.pathname === '/smart/launch' && req.method === 'POST') {
+    let input = Object.fromEntries(url.searchParams);
+    if (body) {
+      try {
+        input = JSON.parse(body);
+      } catch {
+        return { status: 400, headers: json, body: { error: 'expected a JSON body {"patient": <id>, "appContext": <string>}' } };
+      }
+    }
+    return { ...smart.launch(input), headers: json };
+  }
+  if (url.pathname === '/smart/authorize' && (req.method === 'GET' || req.method === 'POST')) {
+    // SMART App Launch 2.x: the authorization request may also come as a form POST.
+    const params = req.method === 'POST' && type.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(body) : url.searchParams;
+    const answer = smart.authorize(params);
+    return answer.location
+      ? { status: 302, headers: { Location: answer.location, 'Cache-Control': 'no-store' }, error: answer.error }
+      : { ...answer, headers: json, error: answer.body.error };
+  }
+  if (url.pathname === '/smart/token' && req.method === 'POST') {
+    const answer = type.startsWith('application/x-www-form-urlencoded')
+      ? smart.token(new URLSearchParams(body))
+      : { status: 400, body: { error: 'invalid_request', error_description: 'the body must be application/x-www-form-urlencoded' }, error: 'invalid_request' };
+    return { ...answer, headers: json };
+  }
+  return { status: 404, headers: json, body: { error: 'not found' } };
+}
+
+// RFC 6750 §3: no error code when no credentials were sent; invalid_token for an unknown or expired one.
+function unauthorized(reason) {
+  const challenge = reason === 'missing'
+    ? 'Bearer realm="fhir-sandbox"'
+    : `Bearer realm="fhir-sandbox", error="invalid_token", error_description="${reason === 'expired' ? 'the access token expired' : 'unknown access token'}"`;
+  const outcome = {
+    resourceType: 'OperationOutcome',
+    issue: [{
+      severity: 'error',
+      code: { missing: 'login', expired: 'expired', invalid: 'security' }[reason],
+      diagnostics: reason === 'missing'
+        ? 'This server needs a bearer token from its SMART authorization server (see .well-known/smart-configuration)'
+        : `The bearer token is not accepted: ${reason === 'expired' ? 'it expired' : 'this server did not issue it'}`,
+    }],
+  };
+  return { challenge, outcome };
 }
 
 http.createServer(async (req, res) => {
@@ -113,15 +184,33 @@ http.createServer(async (req, res) => {
     return;
   }
 
+  if (smart && url.pathname.startsWith('/smart/')) {
+    const answer = smartEndpoint(req, url, body);
+    res.writeHead(answer.status, { ...cors, ...answer.headers });
+    res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+    // The endpoint and the outcome only: the query and body carry codes, verifiers and tokens.
+    console.log(`${req.method} ${url.pathname} -> ${answer.status}${answer.error ? ` ${answer.error}` : ''}`);
+    return;
+  }
+
   let status = 500;
   let payload;
+  const headers = {};
   try {
     if (!url.pathname.startsWith(base)) throw new Error('not found');
     let path = url.pathname.slice(base.length) || '/';
     let method = req.method;
     const query = Object.fromEntries(url.searchParams.entries());
     let parsed;
-    if (path === '/metadata' && method === 'GET') {
+    const open = path === '/metadata' || path === '/.well-known/smart-configuration';
+    const token = requireToken && !open ? smart.check(req.headers.authorization) : 'ok';
+    if (token !== 'ok') {
+      const { challenge, outcome } = unauthorized(token);
+      [status, payload, headers['WWW-Authenticate']] = [401, outcome, challenge];
+    } else if (path === '/.well-known/smart-configuration' && method === 'GET' && smart) {
+      [status, payload] = [200, smart.configuration()];
+      headers['Content-Type'] = 'application/json';
+    } else if (path === '/metadata' && method === 'GET') {
       [status, payload] = [200, capabilityStatement()];
     } else {
       // FHIR R4 §search: POST [type]/_search with an application/x-www-form-urlencoded body is the same search as GET.
@@ -153,8 +242,9 @@ http.createServer(async (req, res) => {
     status = getStatus(outcome);
     payload = outcome;
   }
-  res.writeHead(status, { ...cors, 'Content-Type': 'application/fhir+json' });
+  res.writeHead(status, { ...cors, 'Content-Type': 'application/fhir+json', ...headers });
   res.end(JSON.stringify(payload));
   console.log(`${req.method} ${url.pathname}${url.search} -> ${status} (${Date.now() - begun} ms)`);
 }).listen(port, '127.0.0.1', () =>
-  console.log(`FHIR R4 (in memory) at http://127.0.0.1:${port}${base}; CORS for ${[...allowedOrigins].join(', ') || 'no origin'}`));
+  console.log(`FHIR R4 (in memory) at ${origin}${base}; CORS for ${[...allowedOrigins].join(', ') || 'no origin'}`
+    + (smart ? `; SMART authorization server at ${origin}/smart (${requireToken ? 'token required' : 'token optional'})` : '')));
