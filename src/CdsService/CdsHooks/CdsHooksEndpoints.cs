@@ -35,8 +35,12 @@ internal static partial class CdsHooksEndpoints
             ?? throw new CdsRequestException(StatusCodes.Status404NotFound, "Unknown CDS service", $"No CDS service has the id '{id}'.");
 
         var started = Stopwatch.GetTimestamp();
-        var body = await RequestBody.ReadJsonAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var request = reader.Read(body, service.Hook, service.PrefetchFilter, cancellationToken);
+        HookRequest request;
+        using (var body = await RequestBody.ReadJsonAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken))
+        {
+            request = reader.Read(body.Memory, service.Hook, service.PrefetchFilter, cancellationToken);
+        }
+
         var logger = loggers.CreateLogger(typeof(CdsHooksEndpoints));
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["ServiceId"] = id, ["HookInstance"] = Hosting.ControlCharacterEscaper.Escape(request.HookInstance) });
         if (ToleratedFhirSummary.Of(request.ParseIssues, request.SuppressedParseIssues) is { } tolerated)

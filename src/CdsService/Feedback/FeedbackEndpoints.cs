@@ -44,8 +44,12 @@ internal static partial class FeedbackEndpoints
             throw new CdsRequestException(StatusCodes.Status404NotFound, "Unknown CDS service", $"No CDS service has the id '{id}'.");
         }
 
-        var body = await RequestBody.ReadJsonAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var items = FeedbackReader.Read(body);
+        IReadOnlyList<FeedbackItem> items;
+        using (var body = await RequestBody.ReadJsonAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken))
+        {
+            items = FeedbackReader.Read(body.Memory);
+        }
+
         var logger = loggers.CreateLogger(typeof(FeedbackEndpoints));
         try
         {
