@@ -135,8 +135,9 @@ internal sealed partial class CdsJwtEvents(
             return RejectionReason.IatInFuture;
         }
 
-        // iat and exp are whole seconds, and a client that derives both from a millisecond clock can round them one
-        // second apart (the CRD Request Generator's one-day tokens arrive as 86,401 s): that second is not a longer token.
+        // iat and exp are whole seconds, and a client that reads its clock once for each can get them one second apart
+        // (the CRD Request Generator's one-day tokens are 86,400 s, or 86,401 s when its two reads straddle a second):
+        // that second is not a longer token.
         if (new DateTimeOffset(token.ValidTo, TimeSpan.Zero) - issuedAt > options.MaxTokenLifetime + RoundingSlack)
         {
             return RejectionReason.LifetimeTooLong;

@@ -71,7 +71,8 @@ internal static class TokenVariants
         ["exp passed within the leeway"] = s => Signed(s, t => t.Set(t.Payload, "exp", (Now - TimeSpan.FromSeconds(30)).ToUnixTimeSeconds()).Set(t.Payload, "iat", (Now - TimeSpan.FromMinutes(5)).ToUnixTimeSeconds())),
         ["iat ahead within the leeway"] = s => Signed(s, t => t.Set(t.Payload, "iat", (Now + TimeSpan.FromSeconds(30)).ToUnixTimeSeconds())),
         ["tenant configured for the client"] = s => TenantToken(s, SecuredService.Tenant),
-        // The CRD Request Generator rounds iat down and exp up from one millisecond clock: exp - iat = 86,401 s for a day.
+        // The CRD Request Generator reads the clock separately for iat and exp (each floored to seconds): a day-long token
+        // is 86,401 s when the two reads straddle a second.
         ["lifetime one second over the maximum (iat and exp rounded apart)"] = s => Signed(s, t => t.Set(t.Payload, "iat", (Now - TimeSpan.FromSeconds(10)).ToUnixTimeSeconds()).Set(t.Payload, "exp", (Now - TimeSpan.FromSeconds(10) + TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1)).ToUnixTimeSeconds())),
     };
 
