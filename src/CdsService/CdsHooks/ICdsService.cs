@@ -10,10 +10,10 @@ internal interface ICdsService
     HookDefinition Hook { get; }
 
     /// <summary>
-    /// Given the context's patient id, the prefetch Bundle entries worth parsing (a resource's JSON in, keep or skip
-    /// out); null parses everything. Skipping happens before Firely builds anything, so unread data costs a scan only.
+    /// Given the context's patient id, the prefetch Bundle entries worth parsing and the elements of them nothing
+    /// reads; null parses everything. Skipping happens before Firely builds anything, so unread data costs a scan only.
     /// </summary>
-    Func<string?, Func<System.Text.Json.JsonElement, bool>?>? PrefetchFilter => null;
+    Func<string?, Fhir.EntrySelection?>? PrefetchFilter => null;
 
     Task<CdsResponse> HandleAsync(HookRequest request, CdsCall call, CancellationToken cancellationToken);
 }

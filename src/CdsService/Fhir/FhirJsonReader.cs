@@ -14,7 +14,8 @@ namespace CdsService.Fhir;
 /// </summary>
 /// <remarks>
 /// A Bundle is read entry by entry: its entries are counted before anything is built (<see cref="FhirReadOptions.MaxBundleEntries"/>),
-/// an entry the caller has no use for is skipped before Firely sees it (<see cref="FhirReadOptions.KeepEntry"/>), one
+/// an entry the caller has no use for is skipped before Firely sees it, and so are the elements nobody reads of the
+/// entries kept (<see cref="FhirReadOptions.Selection"/>), one
 /// unreadable entry can be dropped alone, and cancellation is checked between entries, so a hang-up or a deadline
 /// stops the work within one resource.
 /// </remarks>
@@ -32,6 +33,13 @@ internal sealed class FhirJsonReader
 
     public const string DroppedCode = "DROPPED-ENTRY";
 
+    private const int MaxKeptBuffer = 256 * 1024;
+
+    // The buffer a resource is copied into without its unread elements (see Without): one per thread, as reads are
+    // synchronous, so the copy allocates nothing in the steady state.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? pruned;
+
     /// <param name="element">The JSON of one resource.</param>
     /// <param name="dropBadEntries">
     /// For searchset Bundles (prefetch): drop an entry whose values cannot be read instead of refusing the Bundle,
@@ -40,7 +48,9 @@ internal sealed class FhirJsonReader
     public FhirParseResult Read(JsonElement element, bool dropBadEntries = false) =>
         Read(element, new FhirReadOptions { DropBadEntries = dropBadEntries });
 
-    public FhirParseResult Read(JsonElement element, FhirReadOptions options)
+    public FhirParseResult Read(JsonElement element, FhirReadOptions options) => Read(element, options, unread: null);
+
+    private FhirParseResult Read(JsonElement element, FhirReadOptions options, EntrySelection? unread)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -50,7 +60,7 @@ internal sealed class FhirJsonReader
         var issues = new IssueList(options.MaxIssues);
         var resource = IsBundleWithEntries(element, out var entries)
             ? ReadBundle(element, entries, options, issues)
-            : ReadOne(element, issues);
+            : ReadOne(element, issues, unread);
         return new FhirParseResult(resource, issues.Items) { SuppressedIssues = issues.Suppressed };
     }
 
@@ -89,10 +99,11 @@ internal sealed class FhirJsonReader
         }
 
         using var shellDocument = JsonDocument.Parse(shell.WrittenMemory, ShellOptions);
-        var bundle = ReadOne(shellDocument.RootElement, issues) as Bundle
+        var bundle = ReadOne(shellDocument.RootElement, issues, unread: null) as Bundle
             ?? throw new FhirParseException("could not be read as a FHIR Bundle");
 
-        var entryOptions = options with { KeepEntry = null };
+        var entryOptions = options with { Selection = null };
+        var unread = options.Selection is { UnreadElements.Count: > 0 } selected ? selected : null;
         var index = -1;
         foreach (var entry in entries.EnumerateArray())
         {
@@ -117,14 +128,14 @@ internal sealed class FhirJsonReader
                 continue;
             }
 
-            if (options.KeepEntry is { } keep && resourceJson.ValueKind == JsonValueKind.Object && !keep(resourceJson))
+            if (options.Selection is { } selection && resourceJson.ValueKind == JsonValueKind.Object && !selection.Keep(resourceJson))
             {
                 continue;
             }
 
             try
             {
-                var child = Read(resourceJson, entryOptions);
+                var child = Read(resourceJson, entryOptions, unread);
                 foreach (var issue in child.Issues)
                 {
                     issues.Add(issue with { Path = $"{path}.resource{Tail(issue.Path)}" });
@@ -154,12 +165,13 @@ internal sealed class FhirJsonReader
         issues.Add(new FhirParseIssue(DroppedCode, $"{path} ({code})"));
     }
 
-    private static Resource ReadOne(JsonElement element, IssueList tolerated)
+    private static Resource ReadOne(JsonElement element, IssueList tolerated, EntrySelection? unread)
     {
         var raw = JsonMarshal.GetRawUtf8Value(element);
-        var (resource, issues, finding) = Deserialize(raw);
+        var (resource, issues, finding) = Deserialize(Without(element, unread) is { } kept ? kept.WrittenSpan : raw);
 
-        // Re-serialising is only paid for when the shape is wrong; valid input is parsed exactly once.
+        // Re-serialising is only paid for when the shape is wrong; valid input is parsed exactly once. The repair
+        // works on the whole resource (it is rare, and its issue paths must be the input's).
         if (finding.NeedsRepair)
         {
             var repaired = new ArrayBufferWriter<byte>(raw.Length + 64);
@@ -192,6 +204,48 @@ internal sealed class FhirJsonReader
         tolerated.AddRange(finding.UnknownElements.Select(path => new FhirParseIssue(FhirValueCheck.UnknownElementCode, path)));
         tolerated.AddRange(finding.MisshapenElements.Select(path => new FhirParseIssue(FhirValueCheck.WrongShapeCode, path)));
         return resource;
+    }
+
+    /// <summary>
+    /// The resource without its unread top-level elements, in a per-thread buffer valid until the next call on the
+    /// thread; null when it has none of them (the usual case for lean data: no copy at all).
+    /// </summary>
+    private static ArrayBufferWriter<byte>? Without(JsonElement element, EntrySelection? unread)
+    {
+        if (unread is null || !HasUnread(element, unread))
+        {
+            return null;
+        }
+
+        // Kept for the thread's next resource, unless one huge resource grew it: that one is left to the GC.
+        var buffer = pruned is { Capacity: <= MaxKeptBuffer } reused ? reused : pruned = new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { MaxDepth = JsonInput.MaxDepth, SkipValidation = true });
+        writer.WriteStartObject();
+        foreach (var member in element.EnumerateObject())
+        {
+            if (!unread.IsUnread(member))
+            {
+                member.WriteTo(writer);
+            }
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
+        return buffer;
+    }
+
+    private static bool HasUnread(JsonElement element, EntrySelection unread)
+    {
+        foreach (var member in element.EnumerateObject())
+        {
+            if (unread.IsUnread(member))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static (Resource Resource, IReadOnlyList<CodedException> Issues, FhirValueCheck.Finding Finding) Deserialize(ReadOnlySpan<byte> utf8)
@@ -273,8 +327,8 @@ internal sealed record FhirReadOptions
 {
     public bool DropBadEntries { get; init; }
 
-    /// <summary>Bundle entries whose resource this returns false for are skipped before they are parsed.</summary>
-    public Func<JsonElement, bool>? KeepEntry { get; init; }
+    /// <summary>Which Bundle entries are parsed, and which of their elements are left out first; null: all of them.</summary>
+    public EntrySelection? Selection { get; init; }
 
     public int MaxBundleEntries { get; init; } = int.MaxValue;
 

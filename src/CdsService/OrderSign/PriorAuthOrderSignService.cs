@@ -29,9 +29,14 @@ internal sealed partial class PriorAuthOrderSignService(
 {
     public HookDefinition Hook => HookDefinition.OrderSign;
 
-    /// <summary>Prefetch entries of other patients, and resources the policy never reads, are skipped unparsed.</summary>
-    public Func<string?, Func<System.Text.Json.JsonElement, bool>?>? PrefetchFilter =>
-        options.Value.FilterPrefetch ? patientId => patientId is null ? null : RecordEntryFilter.For(patientId, interest) : null;
+    /// <summary>
+    /// Prefetch entries of other patients, and resources the policy never reads, are skipped unparsed; of the rest,
+    /// the elements no criterion reads (narrative, meta, performers, reference ranges…) never reach Firely.
+    /// </summary>
+    public Func<string?, Fhir.EntrySelection?>? PrefetchFilter =>
+        options.Value.FilterPrefetch
+            ? patientId => patientId is null ? null : new Fhir.EntrySelection(RecordEntryFilter.For(patientId, interest), interest.UnreadElements)
+            : null;
 
     public ServiceDescription Description { get; } = new(
         HookDefinition.OrderSign.Name,

@@ -10,6 +10,14 @@ internal interface IRecordInterest
     /// <summary>The FHIR resource types the policy reads (others are skipped unparsed).</summary>
     IReadOnlySet<string> ResourceTypes { get; }
 
+    /// <summary>
+    /// Top-level elements, of any resource type, that no criterion, evidence description or card reads (narrative,
+    /// meta, performers, reference ranges…): left out of a kept prefetch entry before Firely builds it. Name only what
+    /// nothing reads: an element listed here is invisible to the policy. <c>PrefetchFilterTests</c> checks every
+    /// example request gets the same answer with and without this.
+    /// </summary>
+    IReadOnlySet<string> UnreadElements { get; }
+
     /// <summary>True when an Observation carrying this coding (in code, a component's code or a coded value) may matter.</summary>
     bool ObservationCodingMatters(string system, string code);
 }

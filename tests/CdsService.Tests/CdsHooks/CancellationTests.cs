@@ -23,15 +23,17 @@ public sealed class CancellationTests
         var entriesRead = 0;
 
         // The filter runs once per entry, just before it is parsed: it counts them and hangs up after 100.
-        Func<string?, Func<System.Text.Json.JsonElement, bool>?> counting = _ => _ =>
-        {
-            if (++entriesRead == 100)
+        Func<string?, CdsService.Fhir.EntrySelection?> counting = _ => new CdsService.Fhir.EntrySelection(
+            _ =>
             {
-                hangUp.Cancel();
-            }
+                if (++entriesRead == 100)
+                {
+                    hangUp.Cancel();
+                }
 
-            return true;
-        };
+                return true;
+            },
+            new HashSet<string>());
 
         Assert.ThrowsAny<OperationCanceledException>(() => _reader.Read(body, HookDefinition.OrderSign, counting, hangUp.Token));
         Assert.InRange(entriesRead, 100, 101);

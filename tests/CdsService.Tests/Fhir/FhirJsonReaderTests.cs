@@ -24,6 +24,26 @@ public sealed class FhirJsonReaderTests
     }
 
     [Fact]
+    public void Elements_nobody_reads_are_left_out_before_parsing_so_their_errors_cost_no_result()
+    {
+        // The ALT result's narrative status and meta.lastUpdated are invalid; its code, date and value are fine.
+        using var document = JsonDocument.Parse(TestFiles.Read("tests/fhir/searchset-lab-with-broken-narrative.json"));
+        var selection = new EntrySelection(_ => true, new HashSet<string>(StringComparer.Ordinal) { "text", "meta", "performer" });
+
+        var whole = _reader.Read(document.RootElement, new FhirReadOptions { DropBadEntries = true });
+        var selected = _reader.Read(document.RootElement, new FhirReadOptions { DropBadEntries = true, Selection = selection });
+
+        Assert.Equal(["ast-lean"], Assert.IsType<Bundle>(whole.Resource).Entry.Select(e => e.Resource!.Id));
+        Assert.Contains(whole.Issues, i => i.Code == FhirJsonReader.DroppedCode);
+        var labs = Assert.IsType<Bundle>(selected.Resource).Entry.Select(e => Assert.IsType<Observation>(e.Resource)).ToList();
+        Assert.Equal(["alt-broken-narrative", "ast-lean"], labs.Select(o => o.Id));
+        Assert.All(labs, o => Assert.True(o.Text is null && o.Meta is null && o.Performer.Count == 0));
+        Assert.Equal(31m, Assert.IsType<Quantity>(labs[0].Value).Value);
+        Assert.Equal("2026-05-20", Assert.IsType<FhirDateTime>(labs[0].Effective).Value);
+        Assert.Empty(selected.Issues);
+    }
+
+    [Fact]
     public void Unknown_elements_are_ignored_with_an_issue()
     {
         var result = Read("tests/fhir/medication-request-unknown-element.json");

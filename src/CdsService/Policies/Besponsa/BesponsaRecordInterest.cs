@@ -17,5 +17,16 @@ internal sealed class BesponsaRecordInterest : IRecordInterest
         "Medication", "MedicationRequest", "MedicationStatement", "MedicationAdministration",
     };
 
+    /// <summary>
+    /// Nothing in the policy, its evidence or its cards reads these (no code touches their model properties; none is a
+    /// modifier element, so leaving one out cannot change another's meaning). Narrative and reference ranges alone
+    /// are about half of a typical lab Observation's bytes.
+    /// </summary>
+    public IReadOnlySet<string> UnreadElements { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "text", "meta", "identifier", "performer", "referenceRange", "note", "encounter", "specimen", "device",
+        "hasMember", "derivedFrom", "bodySite",
+    };
+
     public bool ObservationCodingMatters(string system, string code) => Array.Exists(ValueSets, set => set.Contains(system, code));
 }
