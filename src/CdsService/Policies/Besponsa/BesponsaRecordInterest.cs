@@ -9,7 +9,7 @@ namespace CdsService.Policies.Besponsa;
 /// </summary>
 internal sealed class BesponsaRecordInterest : IRecordInterest
 {
-    private static readonly CodeSet[] ValueSets = [.. BesponsaValueSets.Library.All.Select(v => v.Codes)];
+    private static readonly CodeSet AnyValueSet = CodeSet.Union("any Besponsa value set", BesponsaValueSets.Library.All.Select(v => v.Codes));
 
     public IReadOnlySet<string> ResourceTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -28,5 +28,5 @@ internal sealed class BesponsaRecordInterest : IRecordInterest
         "hasMember", "derivedFrom", "bodySite",
     };
 
-    public bool ObservationCodingMatters(string system, string code) => Array.Exists(ValueSets, set => set.Contains(system, code));
+    public bool ObservationCodingMatters(string system, string code) => AnyValueSet.Contains(system, code);
 }

@@ -49,8 +49,34 @@ internal sealed class CodeSet
     public bool Contains(string system, string code)
     {
         var normalised = Normalise(system, code);
-        return _codes.Contains((system, normalised))
-            || _prefixes.Exists(p => p.System == system && normalised.StartsWith(p.Prefix, StringComparison.Ordinal));
+        if (_codes.Contains((system, normalised)))
+        {
+            return true;
+        }
+
+        // A loop, not Exists with a lambda: this runs for every coding of every prefetch Observation.
+        foreach (var (prefixSystem, prefix) in _prefixes)
+        {
+            if (prefixSystem == system && normalised.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>One set holding every code and prefix of <paramref name="sets"/>: one lookup instead of one per set.</summary>
+    public static CodeSet Union(string name, IEnumerable<CodeSet> sets)
+    {
+        var union = new CodeSet(name);
+        foreach (var set in sets)
+        {
+            union._codes.UnionWith(set._codes);
+            union._prefixes.AddRange(set._prefixes);
+        }
+
+        return union;
     }
 
     public bool ContainsAny(IEnumerable<Coding>? codings) => codings?.Any(Contains) ?? false;

@@ -69,4 +69,19 @@ public sealed class CodeSetTests
         Assert.False(Set.ContainsAny((CodeableConcept?)null));
         Assert.False(Set.ContainsAny(new CodeableConcept { Text = "B-ALL in relapse" }));
     }
+
+    [Fact]
+    public void A_union_matches_what_any_of_its_sets_matches_and_nothing_else()
+    {
+        var labs = new CodeSet("labs").Add(CodeSystems.Loinc, "1742-6");
+        var drugs = new CodeSet("drugs").AddPrefix(CodeSystems.Atc, "L01XC");
+
+        var union = CodeSet.Union("both", [labs, drugs]);
+
+        Assert.True(union.Contains(CodeSystems.Loinc, " 1742-6 "));
+        Assert.True(union.Contains(CodeSystems.Atc, "L01XC26"));
+        Assert.False(union.Contains(CodeSystems.Loinc, "1920-8"));
+        Assert.False(union.Contains(CodeSystems.Snomed, "1742-6"));
+        Assert.False(labs.Contains(CodeSystems.Atc, "L01XC26"));
+    }
 }
