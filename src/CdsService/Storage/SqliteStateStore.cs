@@ -6,17 +6,14 @@ namespace CdsService.Storage;
 /// <summary>
 /// The embedded default: one SQLite file in WAL mode (readers never wait for the writer), synchronous FULL so that a
 /// committed write survives a power cut. Only one service process may use a file; replicas need PostgreSQL.
-/// SQLite has one writer per file, so this process's writes take turns at an in-process gate: concurrent transactions
-/// would otherwise collide on the file lock and sleep in the busy handler (37 % of an 8-connection order-sign trace).
+/// SQLite has one writer per file, so this process's writes are queued and committed in groups (<see cref="SqliteGroupCommit"/>):
+/// concurrent transactions would otherwise collide on the file lock and sleep in the busy handler (37 % of an
+/// 8-connection order-sign trace), and one at a time each pays its own fsync (half the throughput on the 14 KB order-sign).
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The write gate is never disposed on purpose: see the field.")]
 internal sealed class SqliteStateStore : SqlStateStore
 {
     private readonly string _connectionString;
-
-    // Never disposed: it is only waited on and released (no wait handle is ever created), and a write still in flight
-    // while the container disposes the store must be able to finish (the audit drain runs past disposal).
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SqliteGroupCommit _commits;
 
     public SqliteStateStore(string path, int commandTimeoutSeconds)
     {
@@ -29,24 +26,15 @@ internal sealed class SqliteStateStore : SqlStateStore
             Pooling = true,
             DefaultTimeout = commandTimeoutSeconds,
         }.ToString();
+        _commits = new SqliteGroupCommit(OpenConnectionAsync);
     }
 
     public string Path { get; }
 
     protected override string BinaryType => "BLOB";
 
-    protected override async Task<T> TransactAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
-    {
-        await _writeGate.WaitAsync(cancellationToken);
-        try
-        {
-            return await base.TransactAsync(write, cancellationToken);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
+    protected override Task<T> TransactAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
+        _commits.RunAsync(write, cancellationToken);
 
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {

@@ -1,0 +1,163 @@
+using System.Data.Common;
+
+namespace CdsService.Storage;
+
+/// <summary>
+/// Group commit for SQLite's single writer: writes are queued, and whoever finds no batch running starts one that
+/// takes everything queued (up to <see cref="MaxBatch"/>), runs each write under its own savepoint, and commits once,
+/// so N concurrent writers share one fsync. A write that fails is rolled back to its savepoint and fails alone; a
+/// commit that fails fails every write in it. A caller learns its write succeeded only after the commit is durable.
+/// </summary>
+/// <remarks>
+/// No loop outlives its queue and nothing here needs disposing: a batch runs on the thread pool only while writes
+/// are waiting, so an audit drain at shutdown, after the container has disposed the store, still gets committed.
+/// </remarks>
+internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConnection>> open)
+{
+    /// <summary>Bounds one transaction: a burst is committed in several groups rather than one long one.</summary>
+    public const int MaxBatch = 64;
+
+    private const string Savepoint = "one_write";
+
+    private readonly Lock _sync = new();
+    private readonly Queue<Pending> _queue = new();
+    private bool _running;
+
+    public async Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
+    {
+        var pending = new Pending<T>(write);
+
+        // Cancelled while queued: never started, so certainly not committed. Once started, the write's own commands
+        // see the token; a cancelled command fails that write alone.
+        await using var registration = cancellationToken.Register(() => pending.TryCancel(cancellationToken));
+        bool start;
+        lock (_sync)
+        {
+            _queue.Enqueue(pending);
+            start = !_running;
+            _running = true;
+        }
+
+        if (start)
+        {
+            _ = Task.Run(DrainAsync, CancellationToken.None);
+        }
+
+        return await pending.Task;
+    }
+
+    private async Task DrainAsync()
+    {
+        while (true)
+        {
+            List<Pending> batch;
+            lock (_sync)
+            {
+                if (_queue.Count == 0)
+                {
+                    _running = false;
+                    return;
+                }
+
+                batch = new List<Pending>(Math.Min(_queue.Count, MaxBatch));
+                while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
+                {
+                    batch.Add(next);
+                }
+            }
+
+            await CommitAsync(batch);
+        }
+    }
+
+    /// <summary>Never throws: every outcome reaches the writes' tasks.</summary>
+    private async Task CommitAsync(List<Pending> batch)
+    {
+        var done = new List<Pending>(batch.Count);
+        try
+        {
+            await using var connection = await open(CancellationToken.None);
+            await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+            foreach (var write in batch)
+            {
+                if (!write.TryStart())
+                {
+                    continue;
+                }
+
+                await transaction.SaveAsync(Savepoint, CancellationToken.None);
+                try
+                {
+                    await write.RunAsync(connection, transaction);
+                    await transaction.ReleaseAsync(Savepoint, CancellationToken.None);
+                    done.Add(write);
+                }
+                catch (Exception e)
+                {
+                    // Undo this write only; if even that fails the transaction is unusable and the catch below fails the rest.
+                    await transaction.RollbackAsync(Savepoint, CancellationToken.None);
+                    await transaction.ReleaseAsync(Savepoint, CancellationToken.None);
+                    write.Fail(e);
+                }
+            }
+
+            if (done.Count > 0)
+            {
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+
+            foreach (var write in done)
+            {
+                write.Complete();
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var write in batch)
+            {
+                write.Fail(e);
+            }
+        }
+    }
+
+    private abstract class Pending
+    {
+        private const int Queued = 0, Started = 1, Cancelled = 2;
+        private int _state;
+
+        public bool TryStart() => Interlocked.CompareExchange(ref _state, Started, Queued) == Queued;
+
+        public void TryCancel(CancellationToken token)
+        {
+            if (Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued)
+            {
+                Cancel(token);
+            }
+        }
+
+        public abstract Task RunAsync(DbConnection connection, DbTransaction transaction);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception e);
+
+        protected abstract void Cancel(CancellationToken token);
+    }
+
+    private sealed class Pending<T>(Func<DbConnection, DbTransaction, Task<T>> write) : Pending
+    {
+        // Continuations run elsewhere: the caller's code must never run inside the batch that holds the writer.
+        private readonly TaskCompletionSource<T> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+
+        public Task<T> Task => _outcome.Task;
+
+        public override async Task RunAsync(DbConnection connection, DbTransaction transaction) => _result = await write(connection, transaction);
+
+        public override void Complete() => _outcome.TrySetResult(_result!);
+
+        public override void Fail(Exception e) => _outcome.TrySetException(e);
+
+        protected override void Cancel(CancellationToken token) => _outcome.TrySetCanceled(token);
+    }
+}
