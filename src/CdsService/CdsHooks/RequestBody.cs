@@ -35,7 +35,8 @@ internal static class RequestBody
         {
             while (true)
             {
-                if (buffer.Length - written < ChunkSize / 4)
+                // With a declared length the buffer already fits it (the pool rounds up): grow only if it is full.
+                if (request.ContentLength is null ? buffer.Length - written < ChunkSize / 4 : written == buffer.Length)
                 {
                     buffer = Grow(buffer, written, limit);
                 }
@@ -55,7 +56,7 @@ internal static class RequestBody
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
             throw;
         }
     }
@@ -64,6 +65,7 @@ internal static class RequestBody
     {
         var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(buffer.Length * 2L, written + ChunkSize), limit + 1 + ChunkSize));
         buffer.AsSpan(0, written).CopyTo(larger);
+        buffer.AsSpan(0, written).Clear();
         ArrayPool<byte>.Shared.Return(buffer);
         return larger;
     }
@@ -94,6 +96,8 @@ internal sealed class PooledBody(byte[] buffer, int length) : IDisposable
     {
         if (Interlocked.Exchange(ref _buffer, null) is { } b)
         {
+            // The next renter may serve another patient: no chart bytes stay behind in a shared buffer.
+            b.AsSpan(0, length).Clear();
             ArrayPool<byte>.Shared.Return(b);
         }
     }

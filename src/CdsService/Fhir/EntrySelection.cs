@@ -8,14 +8,26 @@ namespace CdsService.Fhir;
 /// parsing at all, <see cref="UnreadElements"/> names top-level elements (of any resource type) that nothing reads,
 /// left out of a kept resource before Firely builds it. Both run on the raw JSON, so skipped data costs a scan only.
 /// </summary>
-internal sealed record EntrySelection(Func<JsonElement, bool> Keep, IReadOnlySet<string> UnreadElements)
-{
-    private readonly byte[][] _unreadUtf8 = [.. UnreadElements.Select(Encoding.UTF8.GetBytes)];
+internal sealed record EntrySelection(Func<JsonElement, bool> Keep, ElementNames UnreadElements);
 
-    /// <summary>True when the member is one of <see cref="UnreadElements"/>; compares UTF-8, allocating nothing.</summary>
-    public bool IsUnread(JsonProperty member)
+/// <summary>A fixed set of JSON member names, matched on the raw UTF-8 without allocating. Build once, share.</summary>
+internal sealed class ElementNames
+{
+    private readonly byte[][] _utf8;
+
+    public ElementNames(IEnumerable<string> names)
     {
-        foreach (var name in _unreadUtf8)
+        Names = new HashSet<string>(names, StringComparer.Ordinal);
+        _utf8 = [.. Names.Select(Encoding.UTF8.GetBytes)];
+    }
+
+    public IReadOnlySet<string> Names { get; }
+
+    public int Count => _utf8.Length;
+
+    public bool Contains(JsonProperty member)
+    {
+        foreach (var name in _utf8)
         {
             if (member.NameEquals(name))
             {

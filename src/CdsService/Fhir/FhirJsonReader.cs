@@ -50,7 +50,7 @@ internal sealed class FhirJsonReader
 
     public FhirParseResult Read(JsonElement element, FhirReadOptions options) => Read(element, options, unread: null);
 
-    private FhirParseResult Read(JsonElement element, FhirReadOptions options, EntrySelection? unread)
+    private FhirParseResult Read(JsonElement element, FhirReadOptions options, ElementNames? unread)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -103,7 +103,7 @@ internal sealed class FhirJsonReader
             ?? throw new FhirParseException("could not be read as a FHIR Bundle");
 
         var entryOptions = options with { Selection = null };
-        var unread = options.Selection is { UnreadElements.Count: > 0 } selected ? selected : null;
+        var unread = options.Selection is { UnreadElements.Count: > 0 } selected ? selected.UnreadElements : null;
         var index = -1;
         foreach (var entry in entries.EnumerateArray())
         {
@@ -165,19 +165,33 @@ internal sealed class FhirJsonReader
         issues.Add(new FhirParseIssue(DroppedCode, $"{path} ({code})"));
     }
 
-    private static Resource ReadOne(JsonElement element, IssueList tolerated, EntrySelection? unread)
+    private static Resource ReadOne(JsonElement element, IssueList tolerated, ElementNames? unread)
     {
         var raw = JsonMarshal.GetRawUtf8Value(element);
-        var (resource, issues, finding) = Deserialize(Without(element, unread) is { } kept ? kept.WrittenSpan : raw);
+        var kept = Without(element, unread);
+        var (resource, issues, finding) = Deserialize(kept is null ? raw : kept.WrittenSpan);
 
-        // Re-serialising is only paid for when the shape is wrong; valid input is parsed exactly once. The repair
-        // works on the whole resource (it is rare, and its issue paths must be the input's).
+        // Re-serialising is only paid for when the shape is wrong; valid input is parsed exactly once. A pruned
+        // resource is repaired as pruned (leaving out top-level elements moves no other element's path), so junk in
+        // an unread element cannot come back through the repair.
         if (finding.NeedsRepair)
         {
             var repaired = new ArrayBufferWriter<byte>(raw.Length + 64);
-            tolerated.AddRange(ShapeRepair.Repair(element, repaired));
+            if (kept is null)
+            {
+                tolerated.AddRange(ShapeRepair.Repair(element, repaired));
+            }
+            else
+            {
+                using var pruned = JsonDocument.Parse(kept.WrittenMemory, ShellOptions);
+                tolerated.AddRange(ShapeRepair.Repair(pruned.RootElement, repaired));
+            }
+
             (resource, issues, finding) = Deserialize(repaired.WrittenSpan);
         }
+
+        // The per-thread copy held chart data: zero it before the thread's next resource, whoever that is for.
+        kept?.Clear();
 
         if (issues.FirstOrDefault(i => Poisoned.Contains(i.ErrorCode)) is { } first)
         {
@@ -210,7 +224,7 @@ internal sealed class FhirJsonReader
     /// The resource without its unread top-level elements, in a per-thread buffer valid until the next call on the
     /// thread; null when it has none of them (the usual case for lean data: no copy at all).
     /// </summary>
-    private static ArrayBufferWriter<byte>? Without(JsonElement element, EntrySelection? unread)
+    private static ArrayBufferWriter<byte>? Without(JsonElement element, ElementNames? unread)
     {
         if (unread is null || !HasUnread(element, unread))
         {
@@ -224,7 +238,7 @@ internal sealed class FhirJsonReader
         writer.WriteStartObject();
         foreach (var member in element.EnumerateObject())
         {
-            if (!unread.IsUnread(member))
+            if (!unread.Contains(member))
             {
                 member.WriteTo(writer);
             }
@@ -235,11 +249,11 @@ internal sealed class FhirJsonReader
         return buffer;
     }
 
-    private static bool HasUnread(JsonElement element, EntrySelection unread)
+    private static bool HasUnread(JsonElement element, ElementNames unread)
     {
         foreach (var member in element.EnumerateObject())
         {
-            if (unread.IsUnread(member))
+            if (unread.Contains(member))
             {
                 return true;
             }

@@ -22,7 +22,8 @@ internal sealed partial record PolicyText(string Title, string? Source, DateOnly
         var blocks = Blocks(Comment().Replace(rest, ""));
 
         // The PDF's running title ("Besponsa" above "Description") repeats the page's own heading.
-        if (blocks.Count > 0 && title.StartsWith(blocks[0], StringComparison.OrdinalIgnoreCase) && IsHeading(blocks[0]))
+        if (blocks.Count > 0 && IsHeading(blocks[0]) && title.StartsWith(blocks[0], StringComparison.OrdinalIgnoreCase)
+            && (title.Length == blocks[0].Length || !char.IsLetterOrDigit(title[blocks[0].Length])))
         {
             blocks.RemoveAt(0);
         }

@@ -16,7 +16,7 @@ internal interface IRecordInterest
     /// nothing reads: an element listed here is invisible to the policy. <c>PrefetchFilterTests</c> checks every
     /// example request gets the same answer with and without this.
     /// </summary>
-    IReadOnlySet<string> UnreadElements { get; }
+    Fhir.ElementNames UnreadElements { get; }
 
     /// <summary>True when an Observation carrying this coding (in code, a component's code or a coded value) may matter.</summary>
     bool ObservationCodingMatters(string system, string code);

@@ -25,6 +25,7 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConn
 
     public async Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var pending = new Pending<T>(write);
 
         // Cancelled while queued: never started, so certainly not committed. Once started, the write's own commands
@@ -48,25 +49,42 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConn
 
     private async Task DrainAsync()
     {
-        while (true)
+        var finished = false;
+        try
         {
-            List<Pending> batch;
-            lock (_sync)
+            while (true)
             {
-                if (_queue.Count == 0)
+                List<Pending> batch;
+                lock (_sync)
+                {
+                    if (_queue.Count == 0)
+                    {
+                        _running = false;
+                        finished = true;
+                        return;
+                    }
+
+                    batch = new List<Pending>(Math.Min(_queue.Count, MaxBatch));
+                    while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
+                    {
+                        batch.Add(next);
+                    }
+                }
+
+                await CommitAsync(batch);
+            }
+        }
+        finally
+        {
+            if (!finished)
+            {
+                // Only an exception CommitAsync could not hold (out of memory) gets here: leave no writer waiting on a
+                // drain that is gone; whoever queues next starts a new one.
+                lock (_sync)
                 {
                     _running = false;
-                    return;
-                }
-
-                batch = new List<Pending>(Math.Min(_queue.Count, MaxBatch));
-                while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
-                {
-                    batch.Add(next);
                 }
             }
-
-            await CommitAsync(batch);
         }
     }
 
@@ -94,10 +112,13 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConn
                 }
                 catch (Exception e)
                 {
-                    // Undo this write only; if even that fails the transaction is unusable and the catch below fails the rest.
-                    await transaction.RollbackAsync(Savepoint, CancellationToken.None);
-                    await transaction.ReleaseAsync(Savepoint, CancellationToken.None);
                     write.Fail(e);
+                    if (!await UndoAsync(transaction))
+                    {
+                        // Some errors (I/O, disk full, busy mid-statement) end the whole transaction: nothing in this
+                        // batch commits, and every write fails with the error that ended it, which callers map to 503.
+                        throw new AbortedBatchException(e);
+                    }
                 }
             }
 
@@ -113,12 +134,30 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConn
         }
         catch (Exception e)
         {
+            var cause = e is AbortedBatchException aborted ? aborted.InnerException! : e;
             foreach (var write in batch)
             {
-                write.Fail(e);
+                write.Fail(cause);
             }
         }
     }
+
+    /// <summary>Rolls back to the failed write's savepoint; false when the transaction itself is gone.</summary>
+    private static async Task<bool> UndoAsync(DbTransaction transaction)
+    {
+        try
+        {
+            await transaction.RollbackAsync(Savepoint, CancellationToken.None);
+            await transaction.ReleaseAsync(Savepoint, CancellationToken.None);
+            return true;
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private sealed class AbortedBatchException(Exception cause) : Exception("The batch's transaction ended with a write's error.", cause);
 
     private abstract class Pending
     {

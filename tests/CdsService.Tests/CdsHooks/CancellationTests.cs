@@ -33,7 +33,7 @@ public sealed class CancellationTests
 
                 return true;
             },
-            new HashSet<string>());
+            new CdsService.Fhir.ElementNames([]));
 
         Assert.ThrowsAny<OperationCanceledException>(() => _reader.Read(body, HookDefinition.OrderSign, counting, hangUp.Token));
         Assert.InRange(entriesRead, 100, 101);

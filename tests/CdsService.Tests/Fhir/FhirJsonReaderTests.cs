@@ -26,9 +26,10 @@ public sealed class FhirJsonReaderTests
     [Fact]
     public void Elements_nobody_reads_are_left_out_before_parsing_so_their_errors_cost_no_result()
     {
-        // The ALT result's narrative status and meta.lastUpdated are invalid; its code, date and value are fine.
+        // The ALT result's narrative status and meta.lastUpdated are invalid; its code, date and value are fine. The
+        // ALP result has a bad narrative too, and a category object where R4 wants an array, which the repair wraps.
         using var document = JsonDocument.Parse(TestFiles.Read("tests/fhir/searchset-lab-with-broken-narrative.json"));
-        var selection = new EntrySelection(_ => true, new HashSet<string>(StringComparer.Ordinal) { "text", "meta", "performer" });
+        var selection = new EntrySelection(_ => true, new ElementNames(["text", "meta", "performer"]));
 
         var whole = _reader.Read(document.RootElement, new FhirReadOptions { DropBadEntries = true });
         var selected = _reader.Read(document.RootElement, new FhirReadOptions { DropBadEntries = true, Selection = selection });
@@ -36,11 +37,12 @@ public sealed class FhirJsonReaderTests
         Assert.Equal(["ast-lean"], Assert.IsType<Bundle>(whole.Resource).Entry.Select(e => e.Resource!.Id));
         Assert.Contains(whole.Issues, i => i.Code == FhirJsonReader.DroppedCode);
         var labs = Assert.IsType<Bundle>(selected.Resource).Entry.Select(e => Assert.IsType<Observation>(e.Resource)).ToList();
-        Assert.Equal(["alt-broken-narrative", "ast-lean"], labs.Select(o => o.Id));
+        Assert.Equal(["alt-broken-narrative", "ast-lean", "alp-needs-repair"], labs.Select(o => o.Id));
         Assert.All(labs, o => Assert.True(o.Text is null && o.Meta is null && o.Performer.Count == 0));
         Assert.Equal(31m, Assert.IsType<Quantity>(labs[0].Value).Value);
         Assert.Equal("2026-05-20", Assert.IsType<FhirDateTime>(labs[0].Effective).Value);
-        Assert.Empty(selected.Issues);
+        Assert.Equal("laboratory", Assert.Single(labs[2].Category).Coding[0].Code);
+        Assert.Equal([ShapeRepair.RepairedCode], selected.Issues.Select(i => i.Code));
     }
 
     [Fact]

@@ -22,11 +22,11 @@ internal sealed class BesponsaRecordInterest : IRecordInterest
     /// modifier element, so leaving one out cannot change another's meaning). Narrative and reference ranges alone
     /// are about half of a typical lab Observation's bytes.
     /// </summary>
-    public IReadOnlySet<string> UnreadElements { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
+    public Fhir.ElementNames UnreadElements { get; } = new(
+    [
         "text", "meta", "identifier", "performer", "referenceRange", "note", "encounter", "specimen", "device",
         "hasMember", "derivedFrom", "bodySite",
-    };
+    ]);
 
     public bool ObservationCodingMatters(string system, string code) => AnyValueSet.Contains(system, code);
 }
