@@ -51,18 +51,8 @@ public sealed class AttestationBrowserTests : IDisposable
         await page.GotoAsync(link);
 
         // Pre-filled from the chart, and saying so.
-        Assert.True(await page.GetByRole(AriaRole.Group, new() { Name = "The leukemia is B-cell precursor" }).GetByLabel("Yes").IsCheckedAsync());
         await Assertions.Expect(page.GetByText("Pre-filled from the chart: B-cell acute lymphoblastic leukemia")).ToBeVisibleAsync();
-
-        // The first answer by keyboard (focus on the radio, Space to choose it), the others by clicking their labels.
-        var cd22 = page.GetByRole(AriaRole.Group, new() { Name = "CD22-positive" });
-        await cd22.GetByLabel("Yes").FocusAsync();
-        await page.Keyboard.PressAsync("Space");
-        Assert.True(await cd22.GetByLabel("Yes").IsCheckedAsync());
-        foreach (var text in new[] { "I will obtain ALT", "I will monitor for signs", "I will not add HSCT" })
-        {
-            await page.GetByRole(AriaRole.Group, new() { Name = text }).GetByLabel("Yes").CheckAsync();
-        }
+        await AttestationFormPage.AnswerAsync(page);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign and save the attestation" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved to the patient's record in the EHR");

@@ -58,16 +58,7 @@ public sealed class SmartBrowserTests : IDisposable
         Assert.Equal(authorize["redirect_uri"].Single(), exchange["redirect_uri"]);
         Assert.Equal(_smart.Ehr.BaseUrl, authorize["aud"].Single());
 
-        // Pre-filled from the chart; the first answer by keyboard, the others by clicking their labels.
-        Assert.True(await page.GetByRole(AriaRole.Group, new() { Name = "The leukemia is B-cell precursor" }).GetByLabel("Yes").IsCheckedAsync());
-        var cd22 = page.GetByRole(AriaRole.Group, new() { Name = "CD22-positive" });
-        await cd22.GetByLabel("Yes").FocusAsync();
-        await page.Keyboard.PressAsync("Space");
-        Assert.True(await cd22.GetByLabel("Yes").IsCheckedAsync());
-        foreach (var text in new[] { "I will obtain ALT", "I will monitor for signs", "I will not add HSCT" })
-        {
-            await page.GetByRole(AriaRole.Group, new() { Name = text }).GetByLabel("Yes").CheckAsync();
-        }
+        await AttestationFormPage.AnswerAsync(page);
 
         var form = await page.ContentAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign and save the attestation" }).ClickAsync();
