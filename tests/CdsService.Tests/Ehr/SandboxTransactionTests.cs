@@ -14,21 +14,7 @@ public sealed class SandboxTransactionTests
     public static TheoryData<string> Scenarios() =>
         [.. Directory.EnumerateDirectories(Path.Combine(RepositoryRoot, "fhir-examples", "scenarios")).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal)];
 
-    private static string RepositoryRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "CdsService.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new DirectoryNotFoundException("CdsService.sln was not found above the test directory.");
-        }
-    }
+    private static string RepositoryRoot => TestFiles.RepositoryRoot;
 
     [Theory]
     [MemberData(nameof(Scenarios))]
