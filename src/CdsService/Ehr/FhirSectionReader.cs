@@ -25,6 +25,7 @@ internal sealed class FhirSectionReader(
         Uri server,
         RecordSection section,
         IReadOnlyDictionary<string, string> contextFields,
+        ElementNames? unread,
         CancellationToken deadline,
         CancellationToken aborted)
     {
@@ -35,6 +36,9 @@ internal sealed class FhirSectionReader(
             MaxBundleEntries = limits.Value.MaxBundleEntries,
             MaxBundleEntriesSetting = "Cds:MaxBundleEntries",
             CancellationToken = deadline,
+
+            // Every entry of a search for this patient is kept; only the elements nothing reads are left out.
+            Selection = unread is null ? null : new EntrySelection(static _ => true, unread),
         });
         try
         {

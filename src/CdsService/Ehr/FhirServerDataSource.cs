@@ -22,7 +22,7 @@ internal sealed class FhirServerDataSource(
 {
     public const string HttpClientName = "fhir-server";
 
-    public async Task<EhrFetchResult> FetchAsync(HookRequest request, IReadOnlyList<RecordSection> sections, CancellationToken cancellationToken)
+    public async Task<EhrFetchResult> FetchAsync(HookRequest request, IReadOnlyList<RecordSection> sections, Fhir.ElementNames? unread, CancellationToken cancellationToken)
     {
         if (request.FhirServer is not { } server)
         {
@@ -55,7 +55,7 @@ internal sealed class FhirServerDataSource(
         }
 
         var reads = await System.Threading.Tasks.Task.WhenAll(sections.Select(section =>
-            reader.ReadAsync(http, server, section, request.Context.Fields, deadline.Token, cancellationToken)));
+            reader.ReadAsync(http, server, section, request.Context.Fields, unread, deadline.Token, cancellationToken)));
 
         var unavailable = reads.Where(r => !r.Complete).Select(r => r.Section.Key).ToList();
         EhrLog.Fetched(logger, sections.Count - unavailable.Count, sections.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -64,7 +64,7 @@ internal sealed partial class PriorAuthOrderSignService(
             return CdsResponse.Empty;
         }
 
-        var record = await records.LoadAsync(request, policy.Sections, cancellationToken);
+        var record = await records.LoadAsync(request, policy.Sections, options.Value.FilterPrefetch ? interest.UnreadElements : null, cancellationToken);
         var orders = drafts.Where(d => policy.Covers(d, record.MedicationIndex)).ToList();
         if (orders.Count == 0)
         {

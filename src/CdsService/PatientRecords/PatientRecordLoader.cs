@@ -15,7 +15,8 @@ internal sealed partial class PatientRecordLoader(
     TimeProvider clock,
     ILogger<PatientRecordLoader> logger)
 {
-    public async Task<PatientRecord> LoadAsync(HookRequest request, IReadOnlyList<RecordSection> sections, CancellationToken cancellationToken)
+    /// <param name="unread">Top-level elements no criterion reads, left out of what the FHIR server sends before parsing.</param>
+    public async Task<PatientRecord> LoadAsync(HookRequest request, IReadOnlyList<RecordSection> sections, Fhir.ElementNames? unread, CancellationToken cancellationToken)
     {
         var started = clock.GetTimestamp();
         var patientId = request.Context.PatientId!;
@@ -53,7 +54,7 @@ internal sealed partial class PatientRecordLoader(
         // Without a fhirServer the missing sections are simply unavailable; what the prefetch did bring still counts.
         var fetched = request.FhirServer is null
             ? new EhrFetchResult([], [.. missing.Select(s => s.Key)])
-            : await ehr.FetchAsync(request, missing, cancellationToken);
+            : await ehr.FetchAsync(request, missing, unread, cancellationToken);
         var bestEffort = sections.Where(s => s.BestEffort).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
         var unavailable = fetched.Unavailable.Where(k => !bestEffort.Contains(k)).ToList();
         if (unavailable.Count == sections.Count - bestEffort.Count
@@ -111,7 +112,7 @@ internal sealed partial class PatientRecordLoader(
         EhrFetchResult fetched;
         try
         {
-            fetched = await ehr.FetchAsync(request, [RecordSection.MedicationsById(ids)], linked.Token);
+            fetched = await ehr.FetchAsync(request, [RecordSection.MedicationsById(ids)], unread: null, linked.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -102,7 +102,7 @@ public sealed class HardeningTests(SecuredService service) : IClassFixture<Secur
 
     private sealed class SilentEhr : IEhrDataSource
     {
-        public async Task<EhrFetchResult> FetchAsync(HookRequest request, IReadOnlyList<RecordSection> sections, CancellationToken cancellationToken)
+        public async Task<EhrFetchResult> FetchAsync(HookRequest request, IReadOnlyList<RecordSection> sections, CdsService.Fhir.ElementNames? unread, CancellationToken cancellationToken)
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
             throw new InvalidOperationException("unreachable");
