@@ -169,29 +169,38 @@ internal sealed class FhirJsonReader
     {
         var raw = JsonMarshal.GetRawUtf8Value(element);
         var kept = Without(element, unread);
-        var (resource, issues, finding) = Deserialize(kept is null ? raw : kept.WrittenSpan);
-
-        // Re-serialising is only paid for when the shape is wrong; valid input is parsed exactly once. A pruned
-        // resource is repaired as pruned (leaving out top-level elements moves no other element's path), so junk in
-        // an unread element cannot come back through the repair.
-        if (finding.NeedsRepair)
+        Resource resource;
+        IReadOnlyList<CodedException> issues;
+        FhirValueCheck.Finding finding;
+        try
         {
-            var repaired = new ArrayBufferWriter<byte>(raw.Length + 64);
-            if (kept is null)
-            {
-                tolerated.AddRange(ShapeRepair.Repair(element, repaired));
-            }
-            else
-            {
-                using var pruned = JsonDocument.Parse(kept.WrittenMemory, ShellOptions);
-                tolerated.AddRange(ShapeRepair.Repair(pruned.RootElement, repaired));
-            }
+            (resource, issues, finding) = Deserialize(kept is null ? raw : kept.WrittenSpan);
 
-            (resource, issues, finding) = Deserialize(repaired.WrittenSpan);
+            // Re-serialising is only paid for when the shape is wrong; valid input is parsed exactly once. A pruned
+            // resource is repaired as pruned (leaving out top-level elements moves no other element's path), so junk
+            // in an unread element cannot come back through the repair.
+            if (finding.NeedsRepair)
+            {
+                var repaired = new ArrayBufferWriter<byte>(raw.Length + 64);
+                if (kept is null)
+                {
+                    tolerated.AddRange(ShapeRepair.Repair(element, repaired));
+                }
+                else
+                {
+                    using var pruned = JsonDocument.Parse(kept.WrittenMemory, ShellOptions);
+                    tolerated.AddRange(ShapeRepair.Repair(pruned.RootElement, repaired));
+                }
+
+                (resource, issues, finding) = Deserialize(repaired.WrittenSpan);
+            }
         }
-
-        // The per-thread copy held chart data: zero it before the thread's next resource, whoever that is for.
-        kept?.Clear();
+        finally
+        {
+            // The per-thread copy held chart data: zero it before the thread's next resource, whoever that is for,
+            // also when this one turned out unreadable.
+            kept?.Clear();
+        }
 
         if (issues.FirstOrDefault(i => Poisoned.Contains(i.ErrorCode)) is { } first)
         {
