@@ -34,9 +34,12 @@ internal sealed partial class PriorAuthOrderSignService(
     /// the elements no criterion reads (narrative, meta, performers, reference ranges…) never reach Firely.
     /// </summary>
     public Func<string?, Fhir.EntrySelection?>? PrefetchFilter =>
-        options.Value.FilterPrefetch
-            ? patientId => patientId is null ? null : new Fhir.EntrySelection(RecordEntryFilter.For(patientId, interest), interest.UnreadElements)
+        Unread is { } unread
+            ? patientId => patientId is null ? null : new Fhir.EntrySelection(RecordEntryFilter.For(patientId, interest), unread)
             : null;
+
+    /// <summary>The elements left out of the record before parsing, prefetch and FHIR-server data alike; null: none.</summary>
+    private Fhir.ElementNames? Unread => options.Value.FilterPrefetch ? interest.UnreadElements : null;
 
     public ServiceDescription Description { get; } = new(
         HookDefinition.OrderSign.Name,
@@ -64,7 +67,7 @@ internal sealed partial class PriorAuthOrderSignService(
             return CdsResponse.Empty;
         }
 
-        var record = await records.LoadAsync(request, policy.Sections, options.Value.FilterPrefetch ? interest.UnreadElements : null, cancellationToken);
+        var record = await records.LoadAsync(request, policy.Sections, Unread, cancellationToken);
         var orders = drafts.Where(d => policy.Covers(d, record.MedicationIndex)).ToList();
         if (orders.Count == 0)
         {

@@ -33,14 +33,7 @@ internal sealed class SmartEhr : IDisposable
 
     public SmartEhr()
     {
-        Ehr.Server.Given(Request.Create().WithPath($"{FakeEhr.BasePath}/.well-known/smart-configuration").UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(new
-            {
-                authorization_endpoint = Ehr.Server.Url + "/auth/authorize",
-                token_endpoint = Ehr.Server.Url + "/auth/token",
-                code_challenge_methods_supported = S256,
-                capabilities = Capabilities,
-            })));
+        ServeConfiguration(Ehr);
         Ehr.Server.Given(Request.Create().WithPath("/auth/authorize").UsingGet()).RespondWith(Response.Create().WithCallback(Authorize));
         Ehr.Server.Given(Request.Create().WithPath("/auth/token").UsingPost()).RespondWith(Response.Create().WithCallback(Token));
         Ehr.Server.Given(Request.Create().WithPath($"{FakeEhr.BasePath}/QuestionnaireResponse").UsingPost()).RespondWith(Response.Create().WithCallback(Store));
@@ -48,6 +41,20 @@ internal sealed class SmartEhr : IDisposable
     }
 
     public FakeEhr Ehr { get; } = new();
+
+    /// <summary>
+    /// The SMART discovery document (<c>.well-known/smart-configuration</c>) naming this EHR's <c>/auth/authorize</c>
+    /// and <c>/auth/token</c>: for tests that stub those two endpoints themselves.
+    /// </summary>
+    public static void ServeConfiguration(FakeEhr ehr) =>
+        ehr.Server.Given(Request.Create().WithPath($"{FakeEhr.BasePath}/.well-known/smart-configuration").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(new
+            {
+                authorization_endpoint = ehr.Server.Url + "/auth/authorize",
+                token_endpoint = ehr.Server.Url + "/auth/token",
+                code_challenge_methods_supported = S256,
+                capabilities = Capabilities,
+            })));
 
     /// <summary>The token this EHR grants; random per instance, so finding it anywhere else means it leaked.</summary>
     public string AccessToken { get; } = "smart-at-" + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(24));

@@ -22,22 +22,13 @@ namespace CdsService.IntegrationTests.Attestation;
 public sealed partial class SmartLaunchTests : IDisposable
 {
     private const string SmartToken = "smart-secret-token-4711";
-    private static readonly string[] S256 = ["S256"];
-    private static readonly string[] Capabilities = ["launch-ehr", "client-public"];
     private readonly FakeEhr _ehr = new();
     private readonly CdsApp _app = new();
 
     public SmartLaunchTests()
     {
         _app.With("Attestation:Smart:Enabled", "true").With("Attestation:Smart:ClientId", "cds-attestation");
-        _ehr.Server.Given(Request.Create().WithPath($"{FakeEhr.BasePath}/.well-known/smart-configuration").UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(new
-            {
-                authorization_endpoint = _ehr.Server.Url + "/auth/authorize",
-                token_endpoint = _ehr.Server.Url + "/auth/token",
-                code_challenge_methods_supported = S256,
-                capabilities = Capabilities,
-            })));
+        SmartEhr.ServeConfiguration(_ehr);
         _ehr.Server.Given(Request.Create().WithPath($"{FakeEhr.BasePath}/QuestionnaireResponse").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", FakeEhr.FhirJson).WithBody("{\"resourceType\":\"QuestionnaireResponse\",\"id\":\"qr-1\"}"));
     }
