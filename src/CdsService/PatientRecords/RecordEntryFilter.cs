@@ -10,34 +10,58 @@ namespace CdsService.PatientRecords;
 /// </summary>
 internal static class RecordEntryFilter
 {
-    public static Func<JsonElement, bool> For(string patientId, IRecordInterest interest) =>
-        resource => Keep(resource, patientId, interest);
+    public static Func<JsonElement, bool> For(string patientId, IRecordInterest interest)
+    {
+        // Built once per request, not per entry: the reference text the common case compares against, and the types
+        // as an array so that an entry's type is compared in place (ValueEquals) instead of copied out as a string.
+        var patient = new PatientReference(patientId);
+        var types = interest.ResourceTypes.ToArray();
+        return resource => Keep(resource, patient, types, interest);
+    }
 
-    private static bool Keep(JsonElement resource, string patientId, IRecordInterest interest)
+    private static bool Keep(JsonElement resource, PatientReference patient, string[] types, IRecordInterest interest)
     {
         if (!resource.TryGetProperty("resourceType", out var typeJson) || typeJson.ValueKind != JsonValueKind.String)
         {
             return true;
         }
 
-        var type = typeJson.GetString()!;
-        if (!interest.ResourceTypes.Contains(type))
+        return TypeOf(typeJson, types) switch
         {
-            return false;
-        }
-
-        return type switch
-        {
+            null => false,
             // Referenced by medication uses of this patient; it names no patient itself.
             "Medication" => true,
-            "Patient" => !resource.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || id.ValueEquals(patientId),
-            "Coverage" => Mine(resource, "beneficiary", patientId),
-            "Observation" => Mine(resource, "subject", patientId) && MayMatter(resource, interest),
-            _ => Mine(resource, "subject", patientId),
+            "Patient" => !resource.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || id.ValueEquals(patient.Id),
+            "Coverage" => Mine(resource, "beneficiary", patient),
+            "Observation" => Mine(resource, "subject", patient) && MayMatter(resource, interest),
+            _ => Mine(resource, "subject", patient),
         };
     }
 
-    private static bool Mine(JsonElement resource, string element, string patientId)
+    private static string? TypeOf(JsonElement typeJson, string[] types)
+    {
+        foreach (var type in types)
+        {
+            if (typeJson.ValueEquals(type))
+            {
+                return type;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The forms a reference to the patient takes: <c>Patient/id</c>, or an absolute URL ending in it.</summary>
+    private sealed class PatientReference(string id)
+    {
+        public string Id { get; } = id;
+
+        public string Relative { get; } = "Patient/" + id;
+
+        public string Suffix { get; } = "/Patient/" + id;
+    }
+
+    private static bool Mine(JsonElement resource, string element, PatientReference patient)
     {
         if (!resource.TryGetProperty(element, out var reference))
         {
@@ -52,11 +76,16 @@ internal static class RecordEntryFilter
             return reference.ValueKind is JsonValueKind.Array;
         }
 
+        // The usual reference, compared where it lies; anything else (absolute, versioned, escaped) is read out.
+        if (value.ValueEquals(patient.Relative))
+        {
+            return true;
+        }
+
         var text = value.GetString()!;
         var history = text.IndexOf("/_history/", StringComparison.Ordinal);
         var path = history >= 0 ? text.AsSpan(0, history) : text.AsSpan();
-        var expected = "Patient/" + patientId;
-        return path.SequenceEqual(expected) || path.EndsWith("/" + expected, StringComparison.Ordinal);
+        return path.SequenceEqual(patient.Relative) || path.EndsWith(patient.Suffix, StringComparison.Ordinal);
     }
 
     private static bool MayMatter(JsonElement observation, IRecordInterest interest)
