@@ -10,7 +10,10 @@ using CdsService.Policies.Terminology;
 using CdsService.Security;
 using CdsService.Storage;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(ConfigurationFiles.WithoutContentRootWatch(args));
+
+// Settings files reload on change by polling them, not by watching the content root (App_Data is in it).
+builder.PollSettingsFiles();
 
 // Structured logs (Serilog); never tokens or patient data.
 builder.AddStructuredLogging();
