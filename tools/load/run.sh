@@ -11,8 +11,11 @@ BIG=fhir-examples/bench/order-sign-90-resources.json
 SMALL=fhir-examples/scenarios/05-ph-negative-adult-all-met/request.json
 SERVICE_URL=http://127.0.0.1:5192/cds-services/besponsa-prior-auth
 BASELINE_URL=http://127.0.0.1:5292/cds-services/besponsa-prior-auth
+# A fresh store per run: the repo's App_Data/cds-state.db grows by every request of every run (it had reached 520 MB),
+# and figures from a grown store are not comparable.
+STATE_DIR=$(mktemp -d)
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$STATE_DIR"; }
 trap cleanup EXIT
 
 dotnet build -c Release -v q src/CdsService >/dev/null
@@ -23,7 +26,7 @@ start_service() { # $1 = taskset cpu list or ""
   [[ -n "${1:-}" ]] && prefix=(taskset -c "$1")
   ASPNETCORE_ENVIRONMENT=Development "${prefix[@]}" dotnet src/CdsService/bin/Release/net10.0/CdsService.dll \
     --urls http://127.0.0.1:5192 --Serilog:MinimumLevel:Default=Warning --Security:RateLimit:PermitLimit=100000000 \
-    --Fhir:AllowedServers:0=http://127.0.0.1:1 --contentRoot "$PWD/src/CdsService" >/tmp/cds-load-service.log 2>&1 &
+    --Fhir:AllowedServers:0=http://127.0.0.1:1 --Storage:Sqlite:Path="$STATE_DIR/cds-state.db" --contentRoot "$PWD/src/CdsService" >/tmp/cds-load-service.log 2>&1 &
   SERVICE_PID=$!
   PIDS+=("$SERVICE_PID")
   until curl -sf http://127.0.0.1:5192/health/ready >/dev/null; do
