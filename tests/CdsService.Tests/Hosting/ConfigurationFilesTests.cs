@@ -7,7 +7,7 @@ public sealed class ConfigurationFilesTests
 {
     // What the change risks is reload itself: the host's watch is off, and the polled sources must bring it back.
     [Fact]
-    public async Task Settings_still_reload_on_change_with_no_watch_on_the_content_root()
+    public async Task Settings_still_reload_on_change_once_the_host_watch_is_off()
     {
         var root = Directory.CreateTempSubdirectory("cds-settings-");
         try
