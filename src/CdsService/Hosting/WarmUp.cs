@@ -13,7 +13,7 @@ namespace CdsService.Hosting;
 /// Pays the one-off costs at start-up instead of on the first clinician's order: Firely's model reflection (about
 /// 300 ms) and the first run of every policy, the card renderer and the response serializer on a synthetic,
 /// patient-free order; then the real hot path (request reader, pre-filter, Firely, record, policy, cards, response)
-/// on a fictional scenario request embedded in the assembly, often enough for the JIT's tiering to promote it.
+/// on a fictional scenario request embedded in the assembly, 40 times, which compiles all of it.
 /// </summary>
 internal sealed partial class WarmUp(
     FhirJsonReader reader,
@@ -52,7 +52,9 @@ internal sealed partial class WarmUp(
         return System.Threading.Tasks.Task.CompletedTask;
     }
 
-    // Tiered compilation recompiles a method with full optimisation after 30 calls; 40 runs get the hot path there.
+    // This service's code and Firely's are compiled optimised on first call (the project turns quick JIT off); the
+    // runs pay that compilation here, and the runtime's own precompiled code is promoted later, under traffic, once
+    // call counting begins (1 s without new jitting on one CPU). Running longer here did not bring that sooner.
     private const int HotPathRuns = 40;
 
     private void RunHotPath(IEnumerable<ICdsService> cdsServices, CancellationToken cancellationToken)
