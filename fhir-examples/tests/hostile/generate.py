@@ -92,3 +92,22 @@ text("wrong-typed-values-in-prefetch.200.json", request(extra_prefetch={"observa
         "resourceType": "Observation", "id": "o-t", "status": "final",
         "code": {"coding": [{"system": "http://loinc.org", "code": 1742}]},
         "subject": {"reference": "Patient/pat-h"}, "effectiveDateTime": 20261120, "valueQuantity": {"value": "high"}}}]}}))
+
+# Duplicate keys now that the body's parse leaves them to the readers (issue 10, speed): the envelope refuses them
+# anywhere it is read, a FHIR resource that is read refuses them (an order or a lone prefetch resource: 400), and a
+# search result drops the entry that holds one (200), whichever of the two values comes first.
+text("duplicate-hook-key.400.json", base.replace('"hook": "order-sign"', '"hook": "order-sign", "hook": "order-select"'))
+text("duplicate-key-in-context-userId.400.json", base.replace('"userId": "Practitioner/prac-1"',
+                                                              '"userId": "Practitioner/prac-1", "userId": "Practitioner/other"'))
+text("duplicate-prefetch-key.400.json", base.replace('"prefetch": {', '"prefetch": {"patient": null, '))
+text("duplicate-key-in-fhirAuthorization.400.json", base[:-1] + ', "fhirServer": "http://127.0.0.1:1/fhir", "fhirAuthorization": '
+     '{"access_token": "a", "token_type": "Bearer", "expires_in": 300, "scope": "patient/*.read", "subject": "s", "subject": "t"}}')
+text("duplicate-key-in-prefetch-patient.400.json", base.replace('"birthDate": "1980-05-14"', '"birthDate": "1980-05-14", "birthDate": "2020-05-14"'))
+text("duplicate-key-in-prefetch-search-entry.200.json", json.dumps(request(extra_prefetch={"observations": {
+    "resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {
+        "resourceType": "Observation", "id": "o-d", "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "1742-6"}]},
+        "subject": {"reference": "Patient/pat-h"}, "effectiveDateTime": "2026-11-20"}}]}})).replace(
+    '"status": "final"', '"status": "final", "status": "entered-in-error"'))
+text("duplicate-entry-arrays-in-prefetch-bundle.400.json", base.replace('"prefetch": {', '"prefetch": {"conditions": '
+     '{"resourceType": "Bundle", "type": "searchset", "entry": [], "entry": []}, '))

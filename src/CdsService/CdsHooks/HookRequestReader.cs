@@ -39,6 +39,8 @@ internal sealed class HookRequestReader(FhirJsonReader fhir, IOptions<CdsOptions
             throw CdsRequestException.BadRequest("The request body must be a JSON object.");
         }
 
+        RefuseDuplicateKeys(root, hook);
+
         var hookName = RequiredString(root, "hook");
         var hookInstance = RequiredString(root, "hookInstance");
         if (hookName != hook.Name)
@@ -74,12 +76,59 @@ internal sealed class HookRequestReader(FhirJsonReader fhir, IOptions<CdsOptions
     {
         try
         {
-            return JsonInput.Parse(body);
+            // Duplicate keys are refused here in the envelope and by the FHIR reader in every resource it reads; the
+            // prefetch entries the policy never reads are not worth checking (that check was a third of the parse).
+            return JsonInput.Parse(body, DuplicateKeys.LeftToReader);
         }
         catch (JsonInputException e)
         {
             throw CdsRequestException.BadRequest($"The request body {e.Message}.");
         }
+    }
+
+    /// <summary>
+    /// A key twice anywhere in the envelope (the hook's fields, fhirAuthorization, extension and its CRD
+    /// configuration, the prefetch keys): RFC 8259 leaves its meaning open, and a decision must not rest on a guess.
+    /// The FHIR resources in context and prefetch are left to <see cref="FhirJsonReader"/>.
+    /// </summary>
+    private static void RefuseDuplicateKeys(JsonElement root, HookDefinition hook)
+    {
+        var found = JsonInput.DuplicateIn(root);
+        foreach (var member in root.EnumerateObject())
+        {
+            if (found is not null)
+            {
+                break;
+            }
+
+            found = member.NameEquals("context"u8) && member.Value.ValueKind == JsonValueKind.Object
+                ? ContextDuplicate(member.Value, hook)
+                : JsonInput.FindDuplicateKey(member.Value, member.Name, deep: !member.NameEquals("prefetch"u8));
+        }
+
+        if (found is not null)
+        {
+            throw CdsRequestException.BadRequest($"The request body has a duplicate key at '{found}'; each key may appear once per object.");
+        }
+    }
+
+    private static string? ContextDuplicate(JsonElement context, HookDefinition hook)
+    {
+        if (JsonInput.DuplicateIn(context) is { } name)
+        {
+            return $"context.{name}";
+        }
+
+        foreach (var field in context.EnumerateObject())
+        {
+            if (!hook.ResourceFields.ContainsKey(field.Name)
+                && JsonInput.FindDuplicateKey(field.Value, $"context.{field.Name}", deep: true) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
     }
 
     private static CdsRequestException TooMuch(string what, int count, int limit, string setting) => new(

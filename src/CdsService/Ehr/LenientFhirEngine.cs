@@ -25,7 +25,8 @@ internal sealed class LenientFhirEngine(FhirJsonReader reader, FhirReadOptions o
         options.CancellationToken.ThrowIfCancellationRequested();
         try
         {
-            using var document = JsonInput.Parse(System.Text.Encoding.UTF8.GetBytes(data));
+            // The whole response is FHIR, so the reader refuses a duplicate key in what it reads.
+            using var document = JsonInput.Parse(System.Text.Encoding.UTF8.GetBytes(data), DuplicateKeys.LeftToReader);
 
             // Search results get the prefetch's treatment: one unreadable entry costs that entry, not the section.
             var result = reader.Read(document.RootElement, options with { DropBadEntries = true });

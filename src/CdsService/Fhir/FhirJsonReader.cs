@@ -21,8 +21,12 @@ namespace CdsService.Fhir;
 /// </remarks>
 internal sealed class FhirJsonReader
 {
-    // Syntax errors Firely reports itself (the model checks are FhirValueCheck's) that leave nothing safe to read.
-    private static readonly HashSet<string> Poisoned = ["JSON131", "JSON132"];
+    // Syntax errors Firely reports itself (the model checks are FhirValueCheck's) that leave nothing safe to read, and
+    // a duplicate key (JSON129): Firely keeps the first value, other readers the last, and a decision must not rest
+    // on which. The body's parse leaves duplicates to this reader (DuplicateKeys.LeftToReader), so this is where
+    // every duplicate in a resource that is read is refused.
+    public const string DuplicateKeyCode = "JSON129";
+    private static readonly HashSet<string> Poisoned = ["JSON131", "JSON132", DuplicateKeyCode];
 
     private static readonly JsonReaderOptions FirelyReaderOptions = new() { MaxDepth = JsonInput.MaxDepth };
     private static readonly JsonDocumentOptions ShellOptions = new() { MaxDepth = JsonInput.MaxDepth };
@@ -87,11 +91,17 @@ internal sealed class FhirJsonReader
         using (var writer = new Utf8JsonWriter(shell))
         {
             writer.WriteStartObject();
+            var entryArrays = 0;
             foreach (var member in element.EnumerateObject())
             {
                 if (!member.NameEquals("entry"u8))
                 {
+                    // Any other key twice reaches Firely in the shell, which reports it.
                     member.WriteTo(writer);
+                }
+                else if (++entryArrays > 1)
+                {
+                    throw new FhirParseException($"is not valid FHIR R4: the Bundle has two 'entry' keys ({DuplicateKeyCode})", DuplicateKeyCode);
                 }
             }
 
@@ -119,6 +129,13 @@ internal sealed class FhirJsonReader
             if (entry.ValueKind != JsonValueKind.Object)
             {
                 BadEntry(path, "is not a JSON object", "JSON131", options, issues);
+                continue;
+            }
+
+            if (JsonInput.DuplicateIn(entry) is not null)
+            {
+                // Two "resource" keys, say: which one is the entry's cannot be known.
+                BadEntry(path, $"has a duplicate key ({DuplicateKeyCode})", DuplicateKeyCode, options, issues);
                 continue;
             }
 
@@ -168,7 +185,7 @@ internal sealed class FhirJsonReader
     private static Resource ReadOne(JsonElement element, IssueList tolerated, ElementNames? unread)
     {
         var raw = JsonMarshal.GetRawUtf8Value(element);
-        var kept = Without(element, unread);
+        var kept = Without(element, unread, Scan(element, unread));
         Resource resource;
         IReadOnlyList<CodedException> issues;
         FhirValueCheck.Finding finding;
@@ -233,9 +250,9 @@ internal sealed class FhirJsonReader
     /// The resource without its unread top-level elements, in a per-thread buffer valid until the next call on the
     /// thread; null when it has none of them (the usual case for lean data: no copy at all).
     /// </summary>
-    private static ArrayBufferWriter<byte>? Without(JsonElement element, ElementNames? unread)
+    private static ArrayBufferWriter<byte>? Without(JsonElement element, ElementNames? unread, bool hasUnread)
     {
-        if (unread is null || !HasUnread(element, unread))
+        if (unread is null || !hasUnread)
         {
             return null;
         }
@@ -258,17 +275,25 @@ internal sealed class FhirJsonReader
         return buffer;
     }
 
-    private static bool HasUnread(JsonElement element, ElementNames unread)
+    /// <summary>
+    /// One pass over the top-level keys: whether any is unread, and a refusal of a second <c>resourceType</c>, the one
+    /// duplicate Firely does not report (it takes the first, while the pre-filter and repair read the last).
+    /// </summary>
+    private static bool Scan(JsonElement element, ElementNames? unread)
     {
+        var hasUnread = false;
+        var types = 0;
         foreach (var member in element.EnumerateObject())
         {
-            if (unread.Contains(member))
+            if (member.NameEquals("resourceType"u8) && ++types > 1)
             {
-                return true;
+                throw new FhirParseException($"is not valid FHIR R4: it has two 'resourceType' keys ({DuplicateKeyCode})", DuplicateKeyCode);
             }
+
+            hasUnread = hasUnread || (unread is not null && unread.Contains(member));
         }
 
-        return false;
+        return hasUnread;
     }
 
     private static (Resource Resource, IReadOnlyList<CodedException> Issues, FhirValueCheck.Finding Finding) Deserialize(ReadOnlySpan<byte> utf8)

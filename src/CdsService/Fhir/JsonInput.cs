@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -15,10 +16,18 @@ internal static class JsonInput
 {
     public const int MaxDepth = 128;
 
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
+    private static readonly JsonDocumentOptions Everywhere = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
+    private static readonly JsonDocumentOptions LeftToReader = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = true };
 
     /// <summary>The parsed document; a <see cref="JsonInputException"/> says what is wrong and where.</summary>
-    public static JsonDocument Parse(ReadOnlyMemory<byte> utf8)
+    /// <param name="utf8">The JSON.</param>
+    /// <param name="duplicates">
+    /// Who refuses a duplicate key. <see cref="DuplicateKeys.Refused"/>: this parse, anywhere in the document.
+    /// <see cref="DuplicateKeys.LeftToReader"/>: the caller, only in what it reads; for bodies that are mostly FHIR
+    /// resources, most of which are never read (<see cref="FhirJsonReader"/> refuses them in what it parses, with
+    /// <see cref="FindDuplicateKey"/> for the rest). Checking the whole body cost a third of its parse.
+    /// </param>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> utf8, DuplicateKeys duplicates = DuplicateKeys.Refused)
     {
         // Text first: the duplicate-key check itself decodes keys, and would throw on an unpaired surrogate.
         string? invalidText;
@@ -39,7 +48,7 @@ internal static class JsonInput
 
         try
         {
-            return JsonDocument.Parse(utf8, Options);
+            return JsonDocument.Parse(utf8, duplicates == DuplicateKeys.Refused ? Everywhere : LeftToReader);
         }
         catch (JsonException e) when (e.Message.StartsWith("Duplicate property", StringComparison.Ordinal))
         {
@@ -50,6 +59,110 @@ internal static class JsonInput
             throw new JsonInputException($"is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine})");
         }
 
+    }
+
+    /// <summary>
+    /// The path below <paramref name="path"/> of the first key that appears twice in one object, or null; with
+    /// <paramref name="deep"/>, in nested objects and arrays too. Keys are compared as decoded text, as the parser does
+    /// (<c>"a"</c> and <c>"\u0061"</c> are the same key).
+    /// </summary>
+    public static string? FindDuplicateKey(JsonElement element, string path, bool deep)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                if (DuplicateIn(element) is { } name)
+                {
+                    return $"{path}.{name}";
+                }
+
+                if (deep)
+                {
+                    foreach (var member in element.EnumerateObject())
+                    {
+                        if (member.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array
+                            && FindDuplicateKey(member.Value, $"{path}.{member.Name}", deep) is { } found)
+                        {
+                            return found;
+                        }
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Array when deep:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (item.ValueKind is JsonValueKind.Object or JsonValueKind.Array
+                        && FindDuplicateKey(item, $"{path}[{index}]", deep) is { } found)
+                    {
+                        return found;
+                    }
+
+                    index++;
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// A key of this object (not its children) that appears twice, or null. Small objects (a Bundle entry, a resource's
+    /// top level) are compared pairwise on their raw bytes, allocating nothing; an escaped key is decoded first.
+    /// </summary>
+    public static string? DuplicateIn(JsonElement obj)
+    {
+        var count = 0;
+        var escaped = false;
+        foreach (var member in obj.EnumerateObject())
+        {
+            count++;
+            escaped |= JsonMarshal.GetRawUtf8PropertyName(member).IndexOf((byte)'\\') >= 0;
+        }
+
+        if (count < 2)
+        {
+            return null;
+        }
+
+        if (escaped || count > 16)
+        {
+            var seen = new HashSet<string>(count, StringComparer.Ordinal);
+            foreach (var member in obj.EnumerateObject())
+            {
+                if (!seen.Add(member.Name))
+                {
+                    return member.Name;
+                }
+            }
+
+            return null;
+        }
+
+        var i = 0;
+        foreach (var member in obj.EnumerateObject())
+        {
+            var name = JsonMarshal.GetRawUtf8PropertyName(member);
+            var j = 0;
+            foreach (var earlier in obj.EnumerateObject())
+            {
+                if (j++ == i)
+                {
+                    break;
+                }
+
+                if (name.SequenceEqual(JsonMarshal.GetRawUtf8PropertyName(earlier)))
+                {
+                    return member.Name;
+                }
+            }
+
+            i++;
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -207,6 +320,13 @@ internal static class JsonInput
         public int NameStart;
         public int NameLength;
     }
+}
+
+/// <summary>Who refuses a duplicate key: the parse, everywhere, or the reader, in what it reads (<see cref="JsonInput.Parse"/>).</summary>
+internal enum DuplicateKeys
+{
+    Refused,
+    LeftToReader,
 }
 
 /// <summary>JSON that cannot be read safely; the message completes "The request body …" or "The response …".</summary>

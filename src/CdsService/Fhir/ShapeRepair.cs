@@ -29,7 +29,10 @@ internal static class ShapeRepair
     {
         var repairs = new List<FhirParseIssue>();
         using var writer = new Utf8JsonWriter(output, WriterOptions);
-        if (ResourceTypeOf(resource) is { } type && ModelInfo.ModelInspector.FindClassMapping(type) is { } mapping)
+        // A resource with a key twice is copied as it is, for Firely to refuse (JSON129): repairing first could drop
+        // one of the two (an empty string, an unknown element) and so quietly pick a value.
+        if (ResourceTypeOf(resource) is { } type && ModelInfo.ModelInspector.FindClassMapping(type) is { } mapping
+            && JsonInput.FindDuplicateKey(resource, type, deep: true) is null)
         {
             Walk(resource, mapping, type, writer, repairs);
         }

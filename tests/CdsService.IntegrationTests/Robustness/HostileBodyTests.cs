@@ -37,7 +37,13 @@ public sealed class HostileBodyTests(MutatedRequestTests.NoEhrFixture fixture) :
     [InlineData("invalid-utf8-in-hookInstance.400.json", "'hookInstance'")]
     [InlineData("lone-surrogate-in-userId.400.json", "'context.userId'")]
     [InlineData("lone-surrogate-in-context-key.400.json", "'context.\\udc00x'")]
-    [InlineData("duplicate-key-in-crd-configuration.400.json", "duplicate key")]
+    [InlineData("duplicate-key-in-crd-configuration.400.json", "duplicate key at 'extension.davinci-crd.configuration.alt-drug'")]
+    [InlineData("duplicate-key-in-context-userId.400.json", "duplicate key at 'context.userId'")]
+    [InlineData("duplicate-prefetch-key.400.json", "duplicate key at 'prefetch.patient'")]
+    [InlineData("duplicate-key-in-fhirAuthorization.400.json", "duplicate key at 'fhirAuthorization.subject'")]
+    [InlineData("duplicate-key-in-prefetch-patient.400.json", "'prefetch.patient' is not valid FHIR R4: Encountered duplicate property 'birthDate'")]
+    [InlineData("duplicate-key-in-repaired-resource.400.json", "(JSON129)")]
+    [InlineData("duplicate-entry-arrays-in-prefetch-bundle.400.json", "two 'entry' keys")]
     public async Task The_400_names_what_is_wrong(string file, string named)
     {
         using var response = await PostAsync(File.ReadAllBytes(Examples.PathOf($"tests/hostile/{file}")));

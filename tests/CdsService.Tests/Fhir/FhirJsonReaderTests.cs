@@ -46,6 +46,45 @@ public sealed class FhirJsonReaderTests
     }
 
     [Fact]
+    public void An_entry_with_a_key_twice_in_what_is_read_is_dropped_whichever_value_comes_first()
+    {
+        // Two values, two resourceTypes (the one Firely does not report), two "resource" keys in the entry, a key
+        // twice in a resource that also needs repair (which would have dropped the empty one), and a narrative twice.
+        using var document = JsonDocument.Parse(TestFiles.Read("tests/fhir/searchset-with-duplicate-keys.json"));
+
+        var result = _reader.Read(document.RootElement, new FhirReadOptions { DropBadEntries = true });
+
+        Assert.Equal(["ast-lean"], Assert.IsType<Bundle>(result.Resource).Entry.Select(e => e.Resource!.Id));
+        var dropped = result.Issues.Where(i => i.Code == FhirJsonReader.DroppedCode).Select(i => i.Path).ToList();
+        Assert.Equal(5, dropped.Count);
+        Assert.All(dropped, path => Assert.EndsWith($"({FhirJsonReader.DuplicateKeyCode})", path, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_key_twice_in_an_element_nobody_reads_costs_nothing_as_it_is_left_out_unread()
+    {
+        using var document = JsonDocument.Parse(TestFiles.Read("tests/fhir/searchset-with-duplicate-keys.json"));
+        var selection = new EntrySelection(_ => true, new ElementNames(["text"]));
+
+        var result = _reader.Read(document.RootElement, new FhirReadOptions { DropBadEntries = true, Selection = selection });
+
+        var kept = Assert.IsType<Bundle>(result.Resource).Entry.Select(e => Assert.IsType<Observation>(e.Resource)).ToList();
+        Assert.Equal(["alp-narrative-twice", "ast-lean"], kept.Select(o => o.Id));
+        Assert.Equal(80m, Assert.IsType<Quantity>(kept[0].Value).Value);
+    }
+
+    [Fact]
+    public void A_Bundle_with_two_entry_arrays_is_refused_even_where_bad_entries_are_dropped()
+    {
+        using var document = JsonDocument.Parse(TestFiles.Read("tests/fhir/bundle-with-two-entry-arrays.json"));
+
+        var e = Assert.Throws<FhirParseException>(() => _reader.Read(document.RootElement, new FhirReadOptions { DropBadEntries = true }));
+
+        Assert.Equal(FhirJsonReader.DuplicateKeyCode, e.Code);
+        Assert.Contains("'entry'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unknown_elements_are_ignored_with_an_issue()
     {
         var result = Read("tests/fhir/medication-request-unknown-element.json");

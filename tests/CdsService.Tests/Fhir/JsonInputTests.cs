@@ -31,4 +31,36 @@ public sealed class JsonInputTests
         byte[] json = [.. "{\"hookInstance\":\""u8, 0xC3, 0x28, .. "\"}"u8];
         Assert.Equal("hookInstance", JsonInput.FindInvalidText(json));
     }
+
+    [Theory]
+    [InlineData("""{"a":1,"b":2,"a":3}""", false, "$.a")]
+    [InlineData("""{"a":1,"\u0061":2}""", false, "$.a")]
+    [InlineData("""{"x":[{"k":1},{"k":1,"k":2}]}""", true, "$.x[1].k")]
+    [InlineData("""{"x":{"y":{"z":1,"z":1}}}""", true, "$.x.y.z")]
+    [InlineData("""{"a0":0,"a1":1,"a2":2,"a3":3,"a4":4,"a5":5,"a6":6,"a7":7,"a8":8,"a9":9,"b0":0,"b1":1,"b2":2,"b3":3,"b4":4,"b5":5,"b6":6,"b9":1,"b9":2}""", false, "$.b9")]
+    public void A_key_twice_is_found_with_its_path(string json, bool deep, string path)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal(path, JsonInput.FindDuplicateKey(document.RootElement, "$", deep));
+    }
+
+    [Theory]
+    [InlineData("""{"x":{"y":{"z":1,"z":1}}}""", false)]
+    [InlineData("""{"a":1,"A":2,"ab":3,"b":{"a":1},"c":[{"a":1},{"a":2}]}""", true)]
+    [InlineData("""[{"a":1,"a":2}]""", false)]
+    public void Distinct_keys_or_a_duplicate_below_a_shallow_check_are_not_reported(string json, bool deep)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Null(JsonInput.FindDuplicateKey(document.RootElement, "$", deep));
+    }
+
+    [Fact]
+    public void The_parse_refuses_a_key_twice_unless_told_the_reader_checks_what_it_reads()
+    {
+        var json = Encoding.UTF8.GetBytes("""{"a":{"b":1,"b":2}}""");
+
+        Assert.Contains("duplicate key", Assert.Throws<JsonInputException>(() => JsonInput.Parse(json)).Message, StringComparison.Ordinal);
+        using var left = JsonInput.Parse(json, DuplicateKeys.LeftToReader);
+        Assert.Equal("$.a.b", JsonInput.FindDuplicateKey(left.RootElement, "$", deep: true));
+    }
 }
