@@ -74,6 +74,24 @@ public sealed class FhirJsonReaderTests
     }
 
     [Fact]
+    public void Leaving_elements_out_keeps_the_rest_byte_for_byte_escaped_keys_and_strings_included()
+    {
+        using var document = JsonDocument.Parse(TestFiles.Read("tests/fhir/searchset-escaped-keys-and-narrative.json"));
+        var selection = new EntrySelection(_ => true, new ElementNames(["text"]));
+
+        var whole = Assert.IsType<Observation>(Assert.IsType<Bundle>(_reader.Read(document.RootElement, new FhirReadOptions { DropBadEntries = true }).Resource).Entry[0].Resource);
+        var pruned = Assert.IsType<Observation>(Assert.IsType<Bundle>(_reader.Read(document.RootElement, new FhirReadOptions { DropBadEntries = true, Selection = selection }).Resource).Entry[0].Resource);
+
+        Assert.NotNull(whole.Text);
+        Assert.Null(pruned.Text);
+        Assert.Equal(ObservationStatus.Final, pruned.Status);
+        Assert.Equal(31m, Assert.IsType<Quantity>(pruned.Value).Value);
+        Assert.Equal("ALT \u2013 \"serum\"", pruned.Code.Coding[0].Display);
+        whole.Text = null;
+        Assert.True(whole.IsExactly(pruned));
+    }
+
+    [Fact]
     public void A_Bundle_with_two_entry_arrays_is_refused_even_where_bad_entries_are_dropped()
     {
         using var document = JsonDocument.Parse(TestFiles.Read("tests/fhir/bundle-with-two-entry-arrays.json"));
