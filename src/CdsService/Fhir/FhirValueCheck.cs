@@ -28,10 +28,22 @@ internal static class FhirValueCheck
     public const string WrongShapeCode = "PVAL127";
     public const string NullInListCode = "PVAL104";
 
-    private static readonly ConcurrentDictionary<Type, Func<string, bool>?> CodeValidators = new();
+    // What the walk needs to know of each model class, from Firely's metadata, found once per class: one lookup per
+    // node instead of one per question (the lookups and type tests were most of this walk's cost).
+    private static readonly ConcurrentDictionary<Type, TypeFacts> Facts = new();
 
-    // The repeating elements of each model class, from Firely's metadata, found once per class.
-    private static readonly ConcurrentDictionary<Type, FrozenSet<string>> RepeatingElements = new();
+    private enum JsonKind
+    {
+        String,
+        Boolean,
+        Integer,
+        Decimal,
+    }
+
+    /// <param name="Repeating">The class's repeating elements.</param>
+    /// <param name="Kind">For a primitive, the JSON type its value must have.</param>
+    /// <param name="IsValidCode"><c>Code&lt;T&gt;.IsValidValue</c> for an enum-bound code type, null for any other class.</param>
+    private sealed record TypeFacts(FrozenSet<string> Repeating, JsonKind Kind, Func<string, bool>? IsValidCode);
 
     /// <summary>What one walk found.</summary>
     internal sealed class Finding
@@ -95,7 +107,7 @@ internal static class FhirValueCheck
         }
 
         var mapping = node.HasOverflow ? ModelInfo.ModelInspector.FindClassMapping(node.GetType()) : null;
-        var repeating = Repeating(node.GetType());
+        var repeating = FactsOf(node.GetType()).Repeating;
 
         foreach (var (name, value) in node.EnumerateElements())
         {
@@ -185,12 +197,12 @@ internal static class FhirValueCheck
     private static string? Unreadable(PrimitiveType primitive, Finding finding)
     {
         var value = primitive.JsonValue;
-        var typed = primitive switch
+        var facts = FactsOf(primitive.GetType());
+        var typed = value is null || facts.Kind switch
         {
-            _ when value is null => true,
-            FhirBoolean => value is bool,
-            Integer or PositiveInt or UnsignedInt => value is int,
-            FhirDecimal => value is decimal,
+            JsonKind.Boolean => value is bool,
+            JsonKind.Integer => value is int,
+            JsonKind.Decimal => value is decimal,
             _ => value is string,
         };
         if (!typed)
@@ -204,7 +216,7 @@ internal static class FhirValueCheck
             {
                 finding.HasEmptyString = true;
             }
-            else if (CodeValidator(primitive.GetType()) is { } isValid && !isValid(text))
+            else if (facts.IsValidCode is { } isValid && !isValid(text))
             {
                 return InvalidCodeCode;
             }
@@ -213,14 +225,15 @@ internal static class FhirValueCheck
         return null;
     }
 
-    private static FrozenSet<string> Repeating(Type type) => RepeatingElements.GetOrAdd(type, static t =>
+    private static TypeFacts FactsOf(Type type) => Facts.GetOrAdd(type, static t => new TypeFacts(
         ModelInfo.ModelInspector.FindClassMapping(t) is { } mapping
             ? mapping.PropertyMappings.Where(p => p.IsCollection).Select(p => p.Name).ToFrozenSet(StringComparer.Ordinal)
-            : FrozenSet<string>.Empty);
-
-    /// <summary><c>Code&lt;T&gt;.IsValidValue</c> for an enum-bound code type (found once per type), null for any other primitive.</summary>
-    private static Func<string, bool>? CodeValidator(Type type) => CodeValidators.GetOrAdd(type, static t =>
+            : FrozenSet<string>.Empty,
+        t.IsAssignableTo(typeof(FhirBoolean)) ? JsonKind.Boolean
+            : t.IsAssignableTo(typeof(Integer)) || t.IsAssignableTo(typeof(PositiveInt)) || t.IsAssignableTo(typeof(UnsignedInt)) ? JsonKind.Integer
+            : t.IsAssignableTo(typeof(FhirDecimal)) ? JsonKind.Decimal
+            : JsonKind.String,
         t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Code<>)
             ? t.GetMethod("IsValidValue", BindingFlags.Public | BindingFlags.Static, [typeof(string)])?.CreateDelegate<Func<string, bool>>()
-            : null);
+            : null));
 }
