@@ -16,6 +16,7 @@ internal sealed partial class AuditQueue(IOptions<AuditOptions> options, ILogger
 
     // Cards issued but not yet committed, so that feedback arriving within milliseconds of the answer can wait for them.
     private readonly ConcurrentDictionary<string, PendingCall> _uncommittedCards = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _completing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _dropped;
 
     public ChannelReader<PendingCall> Reader => _channel.Reader;
@@ -48,8 +49,15 @@ internal sealed partial class AuditQueue(IOptions<AuditOptions> options, ILogger
     /// <summary>Completes when the card's hook call is in the store; null when it is not waiting in this queue.</summary>
     public Task? WhenCommitted(string cardUuid) => _uncommittedCards.TryGetValue(cardUuid, out var pending) ? pending.Committed.Task : null;
 
+    /// <summary>Completes when <see cref="Complete"/> is called, while records may still be queued (unlike the reader's Completion).</summary>
+    public Task Completing => _completing.Task;
+
     /// <summary>No record is accepted after this; the writer drains what is queued.</summary>
-    public void Complete() => _channel.Writer.TryComplete();
+    public void Complete()
+    {
+        _channel.Writer.TryComplete();
+        _completing.TrySetResult();
+    }
 
     public void MarkCommitted(PendingCall pending)
     {

@@ -61,6 +61,13 @@ internal sealed partial class AuditWriter(AuditQueue queue, IAuditStore store, I
         {
             while (await queue.Reader.WaitToReadAsync(giveUp))
             {
+                if (options.Value.BatchLinger > TimeSpan.Zero && queue.Backlog < options.Value.BatchSize && !queue.Completing.IsCompleted)
+                {
+                    // Let the batch fill. Shutdown (the queue completed) ends the wait at once: the drain has its own budget.
+                    // WhenAny never throws: a cancelled delay (the drain gave up) just ends the wait.
+                    await Task.WhenAny(Task.Delay(options.Value.BatchLinger, giveUp), queue.Completing);
+                }
+
                 while (batch.Count < options.Value.BatchSize && queue.Reader.TryRead(out var pending))
                 {
                     batch.Add(pending);

@@ -84,8 +84,11 @@ internal static partial class FeedbackEndpoints
     /// </summary>
     private static async Task<IReadOnlyDictionary<string, IssuedCardRef>> IssuedCardsAsync(IFeedbackStore store, AuditQueue audit, IReadOnlyList<string> uuids, CancellationToken cancellationToken)
     {
+        // The waits are taken before the read: a record committed between a read that missed it and a later look at
+        // the queue would be in neither, and its card called unknown.
+        var pending = uuids.Select(u => (Uuid: u, Committed: audit.WhenCommitted(u))).Where(p => p.Committed is not null).ToList();
         var found = await store.FindIssuedCardsAsync(uuids, cancellationToken);
-        var waits = uuids.Where(u => !found.ContainsKey(u)).Select(audit.WhenCommitted).OfType<Task>().ToList();
+        var waits = pending.Where(p => !found.ContainsKey(p.Uuid)).Select(p => p.Committed!).ToList();
         if (waits.Count == 0)
         {
             return found;

@@ -67,6 +67,61 @@ public sealed class AuditDrainTests : IDisposable
         await writer.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2));
     }
 
+    [Fact]
+    public async Task Records_that_arrive_within_the_linger_share_one_transaction_and_a_stop_ends_the_linger_at_once()
+    {
+        var sqlite = new SqliteStateStore(_path, commandTimeoutSeconds: 1);
+        await sqlite.MigrateAsync(CancellationToken.None);
+        var store = new CountingAuditStore(sqlite);
+        var options = Options.Create(new AuditOptions { BatchLinger = TimeSpan.FromMilliseconds(400) });
+        var queue = new AuditQueue(options, NullLogger<AuditQueue>.Instance);
+        var writer = new AuditWriter(queue, store, options, NullLogger<AuditWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
+
+        queue.Enqueue(Record("first"));
+        await Task.Delay(100);
+        queue.Enqueue(Record("second"));
+        queue.Enqueue(Record("third"));
+        while (store.Saved < 3)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal([3], store.Batches);
+
+        // A long linger must not hold up shutdown: the stop completes the queue, which ends the wait.
+        var lingering = Options.Create(new AuditOptions { BatchLinger = TimeSpan.FromSeconds(30) });
+        var queue2 = new AuditQueue(lingering, NullLogger<AuditQueue>.Instance);
+        var writer2 = new AuditWriter(queue2, store, lingering, NullLogger<AuditWriter>.Instance);
+        await writer2.StartAsync(CancellationToken.None);
+        queue2.Enqueue(Record("at-shutdown"));
+        await Task.Delay(100);
+        await writer2.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Single(await sqlite.FindHookCallsAsync("at-shutdown", CancellationToken.None));
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    private sealed class CountingAuditStore(IAuditStore inner) : IAuditStore
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<int> _batches = new();
+
+        public int[] Batches => [.. _batches];
+
+        public int Saved => _batches.Sum();
+
+        public async Task SaveHookCallsAsync(IReadOnlyList<HookCallRecord> calls, CancellationToken cancellationToken)
+        {
+            await inner.SaveHookCallsAsync(calls, cancellationToken);
+            _batches.Enqueue(calls.Count);
+        }
+
+        public Task<IReadOnlyList<HookCallRecord>> FindHookCallsAsync(string hookInstance, CancellationToken cancellationToken) => inner.FindHookCallsAsync(hookInstance, cancellationToken);
+
+        public Task<HookCallRecord?> FindByCoverageAssertionAsync(string coverageAssertionId, CancellationToken cancellationToken) => inner.FindByCoverageAssertionAsync(coverageAssertionId, cancellationToken);
+
+        public IAsyncEnumerable<HookCallRecord> ListHookCallsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) => inner.ListHookCallsAsync(from, to, cancellationToken);
+    }
+
     private static HookCallRecord Record(string hookInstance) =>
         new(Guid.NewGuid().ToString(), hookInstance, DateTimeOffset.UtcNow, "besponsa-prior-auth", "order-sign", null, null, [], [], [], 200, 1.0);
 }

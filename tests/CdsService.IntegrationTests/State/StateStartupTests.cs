@@ -10,6 +10,7 @@ public sealed class StateStartupTests
     {
         { "Audit:PatientKeySecret", null, "Audit:PatientKeySecret is not set" },
         { "Audit:PatientKeySecret", "too-short", "Audit:PatientKeySecret is shorter than 32 characters" },
+        { "Audit:BatchLinger", "00:00:05", "Audit:BatchLinger must be between 00:00:00 and 00:00:01" },
         { "Storage:Provider", "Postgres", "ConnectionStrings:Postgres is not set" },
         { "Storage:RetentionDays", "0", "RetentionDays" },
     };
