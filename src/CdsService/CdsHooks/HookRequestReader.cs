@@ -22,14 +22,14 @@ internal sealed class HookRequestReader(FhirJsonReader fhir, IOptions<CdsOptions
     /// <param name="body">The request body.</param>
     /// <param name="hook">The hook the called service answers.</param>
     /// <param name="prefetchFilter">
-    /// Given the context's patient id, which prefetch Bundle entries to parse and which of their elements to leave out
+    /// Given the parsed context, which prefetch Bundle entries to parse and which of their elements to leave out
     /// (neither can matter to the policy); null parses everything.
     /// </param>
     /// <param name="cancellationToken">The client hanging up or the request timeout: checked between resources.</param>
     public HookRequest Read(
         ReadOnlyMemory<byte> body,
         HookDefinition hook,
-        Func<string?, EntrySelection?>? prefetchFilter,
+        Func<HookContext, EntrySelection?>? prefetchFilter,
         CancellationToken cancellationToken)
     {
         using var document = ParseJson(body);
@@ -64,7 +64,7 @@ internal sealed class HookRequestReader(FhirJsonReader fhir, IOptions<CdsOptions
             CancellationToken = cancellationToken,
         };
         var context = ReadContext(root, hook, issues, read);
-        var prefetch = ReadPrefetch(root, issues, read with { DropBadEntries = true, Selection = prefetchFilter?.Invoke(context.PatientId) });
+        var prefetch = ReadPrefetch(root, issues, read with { DropBadEntries = true, Selection = prefetchFilter?.Invoke(context) });
         return new HookRequest(hookName, hookInstance, fhirServer, authorization, context, prefetch, issues.Items)
         {
             Extensions = ReadExtensions(root),

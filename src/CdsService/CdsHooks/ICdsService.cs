@@ -10,10 +10,11 @@ internal interface ICdsService
     HookDefinition Hook { get; }
 
     /// <summary>
-    /// Given the context's patient id, the prefetch Bundle entries worth parsing and the elements of them nothing
-    /// reads; null parses everything. Skipping happens before Firely builds anything, so unread data costs a scan only.
+    /// Given the parsed context (its patient, its draft orders), the prefetch Bundle entries worth parsing and the
+    /// elements of them nothing reads; null parses everything. Skipping happens before Firely builds anything, so
+    /// unread data costs a scan only.
     /// </summary>
-    Func<string?, Fhir.EntrySelection?>? PrefetchFilter => null;
+    Func<HookContext, Fhir.EntrySelection?>? PrefetchFilter => null;
 
     Task<CdsResponse> HandleAsync(HookRequest request, CdsCall call, CancellationToken cancellationToken);
 }

@@ -7,6 +7,7 @@ using CdsService.PatientRecords;
 using CdsService.Policies;
 using CdsService.Policies.Besponsa;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace CdsService.Hosting;
 
@@ -40,7 +41,7 @@ internal static class ServiceRegistration
         services.AddOptions<PayerOptions>().BindConfiguration(PayerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BesponsaOptions>().BindConfiguration(BesponsaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CardRenderer>();
-        services.AddDrugPolicy<BesponsaPolicy>(new BesponsaRecordInterest());
+        services.AddDrugPolicy<BesponsaPolicy>(sp => new BesponsaRecordInterest(sp.GetRequiredService<IOptions<BesponsaOptions>>().Value.BaselineLabWindowDays));
 
         // Policy value sets: loaded (and validated) before the host starts serving; a bad file stops start-up.
         services.AddSingleton(_ => BesponsaValueSets.Library);
@@ -48,11 +49,11 @@ internal static class ServiceRegistration
         return services;
     }
 
-    private static void AddDrugPolicy<TPolicy>(this IServiceCollection services, IRecordInterest interest)
+    private static void AddDrugPolicy<TPolicy>(this IServiceCollection services, Func<IServiceProvider, IRecordInterest> interest)
         where TPolicy : class, IDrugPolicy
     {
         services.AddSingleton<TPolicy>();
         services.AddSingleton<IDrugPolicy>(sp => sp.GetRequiredService<TPolicy>());
-        services.AddSingleton<ICdsService>(sp => ActivatorUtilities.CreateInstance<PriorAuthOrderSignService>(sp, sp.GetRequiredService<TPolicy>(), interest));
+        services.AddSingleton<ICdsService>(sp => ActivatorUtilities.CreateInstance<PriorAuthOrderSignService>(sp, sp.GetRequiredService<TPolicy>(), interest(sp)));
     }
 }

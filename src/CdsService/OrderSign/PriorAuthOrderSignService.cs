@@ -33,10 +33,36 @@ internal sealed partial class PriorAuthOrderSignService(
     /// Prefetch entries of other patients, and resources the policy never reads, are skipped unparsed; of the rest,
     /// the elements no criterion reads (narrative, meta, performers, reference ranges…) never reach Firely.
     /// </summary>
-    public Func<string?, Fhir.EntrySelection?>? PrefetchFilter =>
+    public Func<HookContext, Fhir.EntrySelection?>? PrefetchFilter =>
         Unread is { } unread
-            ? patientId => patientId is null ? null : new Fhir.EntrySelection(RecordEntryFilter.For(patientId, interest), unread)
+            ? context => context.PatientId is not { } patientId
+                ? null
+                : new Fhir.EntrySelection(RecordEntryFilter.For(patientId, interest, EarliestOrderDate(context)), unread)
             : null;
+
+    /// <summary>
+    /// The earliest day any draft order is evaluated at, as the policy dates an order (authoredOn's calendar day, else
+    /// today): results the policy reads only within a window before the order can be skipped when older than this.
+    /// </summary>
+    private DateOnly EarliestOrderDate(HookContext context)
+    {
+        var earliest = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        foreach (var entry in context.DraftOrders?.Entry ?? [])
+        {
+            var authored = entry.Resource switch
+            {
+                MedicationRequest m => m.AuthoredOn,
+                ServiceRequest s => s.AuthoredOn,
+                _ => null,
+            };
+            if (Fhir.FhirDates.Parse(authored) is { } when && DateOnly.FromDateTime(when.Date) < earliest)
+            {
+                earliest = DateOnly.FromDateTime(when.Date);
+            }
+        }
+
+        return earliest;
+    }
 
     /// <summary>The elements left out of the record before parsing, prefetch and FHIR-server data alike; null: none.</summary>
     private Fhir.ElementNames? Unread => options.Value.FilterPrefetch ? interest.UnreadElements : null;

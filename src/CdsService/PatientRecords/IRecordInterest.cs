@@ -20,4 +20,10 @@ internal interface IRecordInterest
 
     /// <summary>True when an Observation carrying this coding (in code, a component's code or a coded value) may matter.</summary>
     bool ObservationCodingMatters(string system, string code);
+
+    /// <summary>
+    /// For a coding that matters: null when a result of any date may matter; N when the policy reads such a result
+    /// only if it is dated within N days before the order (a baseline lab window), so older ones can be skipped.
+    /// </summary>
+    int? ObservationLookbackDays(string system, string code);
 }

@@ -6,20 +6,31 @@ namespace CdsService.PatientRecords;
 /// Decides from a resource's JSON alone, before it is parsed, whether it can reach the patient record: the policy
 /// reads its type (<see cref="IRecordInterest.ResourceTypes"/>), it belongs to this patient (the same rule as
 /// <see cref="PatientRecordBuilder"/> and <see cref="References.PointsTo"/>), and an Observation carries a coding
-/// the policy's value sets name. When in doubt (an unexpected shape) the resource is kept, for Firely to judge.
+/// the policy's value sets name, and, when the policy reads its codes only within a window before the order
+/// (<see cref="IRecordInterest.ObservationLookbackDays"/>), is dated inside it. When in doubt (an unexpected shape, a
+/// date that does not parse) the resource is kept, for Firely to judge.
 /// </summary>
 internal static class RecordEntryFilter
 {
-    public static Func<JsonElement, bool> For(string patientId, IRecordInterest interest)
+    // Days beyond the window that are still kept: the policy compares dates as days in the order's and in UTC's
+    // calendar, which can differ by one either way; what is skipped must be out of the window in every reading.
+    private const int WindowMargin = 2;
+
+    /// <param name="patientId">The context's patient.</param>
+    /// <param name="interest">What the policy reads.</param>
+    /// <param name="earliestOrderDate">
+    /// The earliest date any draft order is evaluated at (its authoredOn, or today); null keeps results of every date.
+    /// </param>
+    public static Func<JsonElement, bool> For(string patientId, IRecordInterest interest, DateOnly? earliestOrderDate = null)
     {
         // Built once per request, not per entry: the reference text the common case compares against, and the types
         // as an array so that an entry's type is compared in place (ValueEquals) instead of copied out as a string.
         var patient = new PatientReference(patientId);
         var types = interest.ResourceTypes.ToArray();
-        return resource => Keep(resource, patient, types, interest);
+        return resource => Keep(resource, patient, types, interest, earliestOrderDate);
     }
 
-    private static bool Keep(JsonElement resource, PatientReference patient, string[] types, IRecordInterest interest)
+    private static bool Keep(JsonElement resource, PatientReference patient, string[] types, IRecordInterest interest, DateOnly? earliestOrderDate)
     {
         if (!resource.TryGetProperty("resourceType", out var typeJson) || typeJson.ValueKind != JsonValueKind.String)
         {
@@ -33,7 +44,7 @@ internal static class RecordEntryFilter
             "Medication" => true,
             "Patient" => !resource.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || id.ValueEquals(patient.Id),
             "Coverage" => Mine(resource, "beneficiary", patient),
-            "Observation" => Mine(resource, "subject", patient) && MayMatter(resource, interest),
+            "Observation" => Mine(resource, "subject", patient) && MayMatter(resource, interest, earliestOrderDate),
             _ => Mine(resource, "subject", patient),
         };
     }
@@ -88,49 +99,75 @@ internal static class RecordEntryFilter
         return path.SequenceEqual(patient.Relative) || path.EndsWith(patient.Suffix, StringComparison.Ordinal);
     }
 
-    private static bool MayMatter(JsonElement observation, IRecordInterest interest)
+    private static bool MayMatter(JsonElement observation, IRecordInterest interest, DateOnly? earliestOrderDate)
     {
-        if (Matches(observation, "code", interest) || Matches(observation, "valueCodeableConcept", interest))
-        {
-            return true;
-        }
-
+        var lookback = new Lookback();
+        Matches(observation, "code", interest, ref lookback);
+        Matches(observation, "valueCodeableConcept", interest, ref lookback);
         if (observation.TryGetProperty("component", out var components) && components.ValueKind == JsonValueKind.Array)
         {
             foreach (var component in components.EnumerateArray())
             {
-                if (component.ValueKind == JsonValueKind.Object
-                    && (Matches(component, "code", interest) || Matches(component, "valueCodeableConcept", interest)))
+                if (component.ValueKind == JsonValueKind.Object)
                 {
-                    return true;
+                    Matches(component, "code", interest, ref lookback);
+                    Matches(component, "valueCodeableConcept", interest, ref lookback);
                 }
             }
         }
 
-        return false;
-    }
-
-    private static bool Matches(JsonElement parent, string element, IRecordInterest interest)
-    {
-        if (!parent.TryGetProperty(element, out var concept))
+        if (!lookback.Matters)
         {
             return false;
         }
 
-        // A concept of the wrong shape cannot be judged here: keep it.
+        return lookback.Unbounded || earliestOrderDate is not { } orderDate || !OlderThan(observation, orderDate.AddDays(-lookback.Days - WindowMargin));
+    }
+
+    /// <summary>What the codings found so far say: nothing matters, results of any date matter, or only the last N days'.</summary>
+    private struct Lookback
+    {
+        public bool Matters;
+        public bool Unbounded;
+        public int Days;
+
+        public void Keep(int? days)
+        {
+            Matters = true;
+            if (days is { } n)
+            {
+                Days = Math.Max(Days, n);
+            }
+            else
+            {
+                Unbounded = true;
+            }
+        }
+    }
+
+    private static void Matches(JsonElement parent, string element, IRecordInterest interest, ref Lookback lookback)
+    {
+        if (!parent.TryGetProperty(element, out var concept))
+        {
+            return;
+        }
+
+        // A concept of the wrong shape cannot be judged here: keep it, at any date.
         if (concept.ValueKind != JsonValueKind.Object)
         {
-            return true;
+            lookback.Keep(null);
+            return;
         }
 
         if (!concept.TryGetProperty("coding", out var codings))
         {
-            return false;
+            return;
         }
 
         if (codings.ValueKind != JsonValueKind.Array)
         {
-            return true;
+            lookback.Keep(null);
+            return;
         }
 
         foreach (var coding in codings.EnumerateArray())
@@ -143,17 +180,58 @@ internal static class RecordEntryFilter
             if (coding.TryGetProperty("system", out var system) && system.ValueKind == JsonValueKind.String
                 && coding.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String)
             {
-                if (interest.ObservationCodingMatters(system.GetString()!, code.GetString()!))
+                var (systemText, codeText) = (system.GetString()!, code.GetString()!);
+                if (interest.ObservationCodingMatters(systemText, codeText))
                 {
-                    return true;
+                    lookback.Keep(interest.ObservationLookbackDays(systemText, codeText));
                 }
             }
             else
             {
-                return true;
+                lookback.Keep(null);
+            }
+        }
+    }
+
+    /// <summary>
+    /// True only when the result's date, read as the policy reads it (effective[x]'s start, else issued), parses and
+    /// falls before <paramref name="cutoff"/>. Anything else (no date, an odd shape, two effective[x]) is kept.
+    /// </summary>
+    private static bool OlderThan(JsonElement observation, DateOnly cutoff)
+    {
+        string? text = null;
+        var effectives = 0;
+        foreach (var member in observation.EnumerateObject())
+        {
+            if (member.NameEquals("effectiveDateTime"u8) || member.NameEquals("effectiveInstant"u8))
+            {
+                effectives++;
+                text = member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString() : null;
+            }
+            else if (member.NameEquals("effectivePeriod"u8))
+            {
+                effectives++;
+                text = member.Value.ValueKind == JsonValueKind.Object && member.Value.TryGetProperty("start", out var start) && start.ValueKind == JsonValueKind.String
+                    ? start.GetString()
+                    : null;
+            }
+            else if (member.NameEquals("effectiveTiming"u8))
+            {
+                effectives++;
             }
         }
 
-        return false;
+        if (effectives > 1)
+        {
+            return false;
+        }
+
+        if (effectives == 0 || (text is null && observation.TryGetProperty("effectiveTiming", out _)))
+        {
+            // BaselineLiverTests falls back to issued when there is no effective dateTime, period or instant.
+            text = observation.TryGetProperty("issued", out var issued) && issued.ValueKind == JsonValueKind.String ? issued.GetString() : null;
+        }
+
+        return Fhir.FhirDates.Parse(text) is { } when && DateOnly.FromDateTime(when.UtcDateTime) < cutoff;
     }
 }

@@ -23,7 +23,7 @@ public sealed class CancellationTests
         var entriesRead = 0;
 
         // The filter runs once per entry, just before it is parsed: it counts them and hangs up after 100.
-        Func<string?, CdsService.Fhir.EntrySelection?> counting = _ => new CdsService.Fhir.EntrySelection(
+        Func<HookContext, CdsService.Fhir.EntrySelection?> counting = _ => new CdsService.Fhir.EntrySelection(
             _ =>
             {
                 if (++entriesRead == 100)

@@ -7,9 +7,22 @@ namespace CdsService.Policies.Besponsa;
 /// What the Besponsa policy reads: the resource types of its record, and Observations coded in any of its value sets
 /// (every ValueSet file the policy loads, so a set added there is never forgotten here).
 /// </summary>
-internal sealed class BesponsaRecordInterest : IRecordInterest
+internal sealed class BesponsaRecordInterest(int baselineLabWindowDays = 30) : IRecordInterest
 {
     private static readonly CodeSet AnyValueSet = CodeSet.Union("any Besponsa value set", BesponsaValueSets.Library.All.Select(v => v.Codes));
+
+    // The liver tests are read only by BaselineLiverTests, and only within BaselineLabWindowDays before the order; a
+    // code that is also in any other value set keeps every result of it.
+    private static readonly CodeSet[] LiverTests =
+    [
+        BesponsaValueSets.Alt, BesponsaValueSets.Ast, BesponsaValueSets.TotalBilirubin, BesponsaValueSets.AlkalinePhosphatase,
+        BesponsaValueSets.HepaticPanel,
+    ];
+
+    private static readonly CodeSet WindowBound = CodeSet.Union("Besponsa liver tests", LiverTests);
+
+    private static readonly CodeSet ReadAtAnyDate = CodeSet.Union(
+        "Besponsa value sets read at any date", BesponsaValueSets.Library.All.Select(v => v.Codes).Where(c => !LiverTests.Contains(c)));
 
     public IReadOnlySet<string> ResourceTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -29,4 +42,7 @@ internal sealed class BesponsaRecordInterest : IRecordInterest
     ]);
 
     public bool ObservationCodingMatters(string system, string code) => AnyValueSet.Contains(system, code);
+
+    public int? ObservationLookbackDays(string system, string code) =>
+        WindowBound.Contains(system, code) && !ReadAtAnyDate.Contains(system, code) ? baselineLabWindowDays : null;
 }
