@@ -13,7 +13,8 @@ namespace CdsService.PatientRecords;
 internal static class RecordEntryFilter
 {
     // Days beyond the window that are still kept: the policy compares dates as days in the order's and in UTC's
-    // calendar, which can differ by one either way; what is skipped must be out of the window in every reading.
+    // calendar, and the filter reads the day as written; these can differ by one each way, so what is skipped must be
+    // out of the window in every reading.
     private const int WindowMargin = 2;
 
     /// <param name="patientId">The context's patient.</param>
@@ -232,6 +233,8 @@ internal static class RecordEntryFilter
             text = observation.TryGetProperty("issued", out var issued) && issued.ValueKind == JsonValueKind.String ? issued.GetString() : null;
         }
 
-        return Fhir.FhirDates.Parse(text) is { } when && DateOnly.FromDateTime(when.UtcDateTime) < cutoff;
+        // The policy reads the date with FhirDates.Parse, as UTC; the calendar day written (Bounds, without Firely's
+        // dateTime parse, which was most of this filter's cost) is within a day of that, and the margin covers it.
+        return Fhir.FhirDates.Bounds(text) is { } days && days.Earliest < cutoff;
     }
 }
