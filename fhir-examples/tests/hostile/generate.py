@@ -111,3 +111,17 @@ text("duplicate-key-in-prefetch-search-entry.200.json", json.dumps(request(extra
     '"status": "final"', '"status": "final", "status": "entered-in-error"'))
 text("duplicate-entry-arrays-in-prefetch-bundle.400.json", base.replace('"prefetch": {', '"prefetch": {"conditions": '
      '{"resourceType": "Bundle", "type": "searchset", "entry": [], "entry": []}, '))
+
+# Found in review: a second resourceType inside a contained resource (Firely keeps the first, silently), and an order
+# from the year 1 with a liver test in the prefetch (the lab-date filter's window ran off the calendar).
+contained = json.dumps(request(with_order(medicationReference={"reference": "#med"}, contained=[
+    {"resourceType": "Medication", "id": "med", "code": {"coding": [
+        {"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "1942959"}]}}])))
+contained = contained.replace('"code": "1942959"}]}}]', '"code": "1942959"}]}, "resourceType": "Basic"}]')
+text("duplicate-resourceType-in-contained-medication.400.json", contained.replace(
+    '"medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "1942959"}]}, ', ''))
+text("authoredOn-0001-with-a-liver-test.200.json", request(with_order(authoredOn="0001-01-01"), extra_prefetch={"observations": {
+    "resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {
+        "resourceType": "Observation", "id": "o-l", "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "1742-6"}]},
+        "subject": {"reference": "Patient/pat-h"}, "effectiveDateTime": "2026-11-20"}}]}}))

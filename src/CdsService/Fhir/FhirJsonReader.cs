@@ -186,6 +186,11 @@ internal sealed class FhirJsonReader
     {
         var raw = JsonMarshal.GetRawUtf8Value(element);
         var kept = Without(element, unread, Scan(element, unread));
+        if (MayNestResources(raw) && JsonInput.RepeatsKeyAnywhere(element, "resourceType"u8))
+        {
+            // A contained (or otherwise nested) resource with two types: Firely takes the first, silently.
+            throw new FhirParseException($"is not valid FHIR R4: a resource inside it has two 'resourceType' keys ({DuplicateKeyCode})", DuplicateKeyCode);
+        }
         Resource resource;
         IReadOnlyList<CodedException> issues;
         FhirValueCheck.Finding finding;
@@ -288,6 +293,16 @@ internal sealed class FhirJsonReader
     {
         bytes.CopyTo(buffer.GetSpan(bytes.Length));
         buffer.Advance(bytes.Length);
+    }
+
+    /// <summary>
+    /// False only when the resource holds no nested resource and no escape that could spell one: one
+    /// <c>"resourceType"</c> in its bytes and no <c>\u</c>. A vectorised scan; only the rest are walked.
+    /// </summary>
+    private static bool MayNestResources(ReadOnlySpan<byte> raw)
+    {
+        var first = raw.IndexOf("\"resourceType\""u8);
+        return raw.IndexOf("\\u"u8) >= 0 || (first >= 0 && raw[(first + 1)..].IndexOf("\"resourceType\""u8) >= 0);
     }
 
     /// <summary>

@@ -66,24 +66,28 @@ internal static class JsonInput
     /// <paramref name="deep"/>, in nested objects and arrays too. Keys are compared as decoded text, as the parser does
     /// (<c>"a"</c> and <c>"\u0061"</c> are the same key).
     /// </summary>
-    public static string? FindDuplicateKey(JsonElement element, string path, bool deep)
+    public static string? FindDuplicateKey(JsonElement element, string path, bool deep) =>
+        FindBelow(element, deep) is { } below ? path + below : null;
+
+    // The path below the element of the first repeated key, built only on the way back from a hit: building every
+    // child's path on the way down cost (key length x items), which a long key over many items made minutes. Linear.
+    private static string? FindBelow(JsonElement element, bool deep)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
                 if (DuplicateIn(element) is { } name)
                 {
-                    return $"{path}.{name}";
+                    return "." + name;
                 }
 
                 if (deep)
                 {
                     foreach (var member in element.EnumerateObject())
                     {
-                        if (member.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array
-                            && FindDuplicateKey(member.Value, $"{path}.{member.Name}", deep) is { } found)
+                        if (member.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && FindBelow(member.Value, deep) is { } found)
                         {
-                            return found;
+                            return "." + member.Name + found;
                         }
                     }
                 }
@@ -93,10 +97,9 @@ internal static class JsonInput
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    if (item.ValueKind is JsonValueKind.Object or JsonValueKind.Array
-                        && FindDuplicateKey(item, $"{path}[{index}]", deep) is { } found)
+                    if (item.ValueKind is JsonValueKind.Object or JsonValueKind.Array && FindBelow(item, deep) is { } found)
                     {
-                        return found;
+                        return $"[{index}]{found}";
                     }
 
                     index++;
@@ -105,6 +108,40 @@ internal static class JsonInput
                 return null;
             default:
                 return null;
+        }
+    }
+
+    /// <summary>
+    /// True when some object at or below <paramref name="element"/> has the key <paramref name="name"/> twice. Linear;
+    /// for the one duplicate Firely does not report (a second <c>resourceType</c>, in a contained resource say).
+    /// </summary>
+    public static bool RepeatsKeyAnywhere(JsonElement element, ReadOnlySpan<byte> name)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var seen = 0;
+                foreach (var member in element.EnumerateObject())
+                {
+                    if ((member.NameEquals(name) && ++seen > 1) || RepeatsKeyAnywhere(member.Value, name))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (RepeatsKeyAnywhere(item, name))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
         }
     }
 

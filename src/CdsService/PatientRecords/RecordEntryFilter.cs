@@ -122,7 +122,11 @@ internal static class RecordEntryFilter
             return false;
         }
 
-        return lookback.Unbounded || earliestOrderDate is not { } orderDate || !OlderThan(observation, orderDate.AddDays(-lookback.Days - WindowMargin));
+        // An order dated in the first days of the calendar (authoredOn 0001) leaves no day before the window to skip.
+        return lookback.Unbounded
+            || earliestOrderDate is not { } orderDate
+            || orderDate.DayNumber - lookback.Days - WindowMargin is var cutoff && cutoff <= DateOnly.MinValue.DayNumber
+            || !OlderThan(observation, DateOnly.FromDayNumber(cutoff));
     }
 
     /// <summary>What the codings found so far say: nothing matters, results of any date matter, or only the last N days'.</summary>

@@ -44,6 +44,7 @@ public sealed class HostileBodyTests(MutatedRequestTests.NoEhrFixture fixture) :
     [InlineData("duplicate-key-in-prefetch-patient.400.json", "'prefetch.patient' is not valid FHIR R4: Encountered duplicate property 'birthDate'")]
     [InlineData("duplicate-key-in-repaired-resource.400.json", "(JSON129)")]
     [InlineData("duplicate-entry-arrays-in-prefetch-bundle.400.json", "two 'entry' keys")]
+    [InlineData("duplicate-resourceType-in-contained-medication.400.json", "a resource inside it has two 'resourceType' keys")]
     public async Task The_400_names_what_is_wrong(string file, string named)
     {
         using var response = await PostAsync(File.ReadAllBytes(Examples.PathOf($"tests/hostile/{file}")));
