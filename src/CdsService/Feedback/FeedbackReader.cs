@@ -36,7 +36,12 @@ internal static class FeedbackReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
+            // Duplicate keys refused, as in every body the service reads: which of two outcomes was meant is a guess.
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
+        }
+        catch (JsonException e) when (e.Message.StartsWith("Duplicate property", StringComparison.Ordinal))
+        {
+            throw CdsRequestException.BadRequest($"The feedback body has a duplicate key (line {e.LineNumber + 1}, byte {e.BytePositionInLine}); each key may appear once per object.");
         }
         catch (JsonException)
         {

@@ -95,6 +95,20 @@ public sealed class FeedbackTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Fact]
+    public async Task An_outcome_given_twice_is_a_400_and_nothing_is_stored()
+    {
+        var (_, body) = await HookAsync(_app, WithWarning);
+        var card = FirstCard(body).GetProperty("uuid").GetString()!;
+        var json = """{"feedback":[{"card":"CARD","outcome":"accepted","outcome":"overridden","outcomeTimestamp":"2026-11-28T12:00:00Z"}]}""".Replace("CARD", card, StringComparison.Ordinal);
+
+        using var response = await _app.PostJsonAsync(FeedbackPath, json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("duplicate key", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(await _app.Services.GetRequiredService<IFeedbackStore>().FindFeedbackAsync([card], CancellationToken.None));
+    }
+
     [Theory]
     [InlineData("\"userComment\":\"bad \xFF\xFE byte\"")]
     [InlineData("\"userComment\":\"lone \\ud800 surrogate\"")]
