@@ -185,12 +185,14 @@ internal sealed class FhirJsonReader
     private static Resource ReadOne(JsonElement element, IssueList tolerated, ElementNames? unread)
     {
         var raw = JsonMarshal.GetRawUtf8Value(element);
-        var kept = Without(element, unread, Scan(element, unread));
-        if (MayNestResources(raw) && JsonInput.RepeatsKeyAnywhere(element, "resourceType"u8))
+        if (MayRepeatResourceType(raw) && JsonInput.RepeatsKeyAnywhere(element, "resourceType"u8))
         {
-            // A contained (or otherwise nested) resource with two types: Firely takes the first, silently.
-            throw new FhirParseException($"is not valid FHIR R4: a resource inside it has two 'resourceType' keys ({DuplicateKeyCode})", DuplicateKeyCode);
+            // The one duplicate Firely does not report: it takes the first type, silently, while the pre-filter and
+            // repair read the last; at the top level or in a contained (or otherwise nested) resource.
+            throw new FhirParseException($"is not valid FHIR R4: it or a resource inside it has two 'resourceType' keys ({DuplicateKeyCode})", DuplicateKeyCode);
         }
+
+        var kept = Without(element, unread);
         Resource resource;
         IReadOnlyList<CodedException> issues;
         FhirValueCheck.Finding finding;
@@ -255,9 +257,9 @@ internal sealed class FhirJsonReader
     /// The resource without its unread top-level elements, in a per-thread buffer valid until the next call on the
     /// thread; null when it has none of them (the usual case for lean data: no copy at all).
     /// </summary>
-    private static ArrayBufferWriter<byte>? Without(JsonElement element, ElementNames? unread, bool hasUnread)
+    private static ArrayBufferWriter<byte>? Without(JsonElement element, ElementNames? unread)
     {
-        if (unread is null || !hasUnread)
+        if (unread is null || !HasUnread(element, unread))
         {
             return null;
         }
@@ -296,34 +298,26 @@ internal sealed class FhirJsonReader
     }
 
     /// <summary>
-    /// False only when the resource holds no nested resource and no escape that could spell one: one
-    /// <c>"resourceType"</c> in its bytes and no <c>\u</c>. A vectorised scan; only the rest are walked.
+    /// False only when no object in the resource can hold <c>resourceType</c> twice: one <c>"resourceType"</c> in its
+    /// bytes and no <c>\u</c> escape that could spell another. A vectorised scan; only the rest are walked.
     /// </summary>
-    private static bool MayNestResources(ReadOnlySpan<byte> raw)
+    private static bool MayRepeatResourceType(ReadOnlySpan<byte> raw)
     {
         var first = raw.IndexOf("\"resourceType\""u8);
         return raw.IndexOf("\\u"u8) >= 0 || (first >= 0 && raw[(first + 1)..].IndexOf("\"resourceType\""u8) >= 0);
     }
 
-    /// <summary>
-    /// One pass over the top-level keys: whether any is unread, and a refusal of a second <c>resourceType</c>, the one
-    /// duplicate Firely does not report (it takes the first, while the pre-filter and repair read the last).
-    /// </summary>
-    private static bool Scan(JsonElement element, ElementNames? unread)
+    private static bool HasUnread(JsonElement element, ElementNames unread)
     {
-        var hasUnread = false;
-        var types = 0;
         foreach (var member in element.EnumerateObject())
         {
-            if (member.NameEquals("resourceType"u8) && ++types > 1)
+            if (unread.Contains(member))
             {
-                throw new FhirParseException($"is not valid FHIR R4: it has two 'resourceType' keys ({DuplicateKeyCode})", DuplicateKeyCode);
+                return true;
             }
-
-            hasUnread = hasUnread || (unread is not null && unread.Contains(member));
         }
 
-        return hasUnread;
+        return false;
     }
 
     private static (Resource Resource, IReadOnlyList<CodedException> Issues, FhirValueCheck.Finding Finding) Deserialize(ReadOnlySpan<byte> utf8)
