@@ -49,15 +49,9 @@ internal sealed partial class PriorAuthOrderSignService(
         var earliest = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         foreach (var entry in context.DraftOrders?.Entry ?? [])
         {
-            var authored = entry.Resource switch
+            if (entry.Resource is { } order && OrderDates.Authored(order) is { } authored && authored < earliest)
             {
-                MedicationRequest m => m.AuthoredOn,
-                ServiceRequest s => s.AuthoredOn,
-                _ => null,
-            };
-            if (Fhir.FhirDates.Parse(authored) is { } when && DateOnly.FromDateTime(when.Date) < earliest)
-            {
-                earliest = DateOnly.FromDateTime(when.Date);
+                earliest = authored;
             }
         }
 

@@ -47,7 +47,7 @@ internal sealed class BesponsaPolicy : IDrugPolicy
 
     public PolicyDecision Evaluate(Resource order, PatientRecord record, DateOnly today)
     {
-        var orderDate = OrderDate(order) ?? today;
+        var orderDate = OrderDates.Authored(order) ?? today;
         var evidence = new Evidence(record, Attestations.From(record, Info.QuestionnaireCanonical), orderDate, order.Id, _options);
 
         // Renewal only when Besponsa was actually received (TherapyReceived): a stopped-before-dosing, proposed or
@@ -84,15 +84,4 @@ internal sealed class BesponsaPolicy : IDrugPolicy
         ServiceRequest s => s.Code?.Coding ?? [],
         _ => [],
     };
-
-    private static DateOnly? OrderDate(Resource order)
-    {
-        var authored = order switch
-        {
-            MedicationRequest m => m.AuthoredOn,
-            ServiceRequest s => s.AuthoredOn,
-            _ => null,
-        };
-        return Fhir.FhirDates.Parse(authored) is { } when ? DateOnly.FromDateTime(when.Date) : null;
-    }
 }
