@@ -99,45 +99,59 @@ internal abstract class SqlStateStore : IStateStore
         return 0;
     }, cancellationToken);
 
-    public Task SaveHookCallsAsync(IReadOnlyList<HookCallRecord> calls, CancellationToken cancellationToken) => WriteAsync(async (connection, transaction) =>
+    public Task SaveHookCallsAsync(IReadOnlyList<HookCallRecord> calls, CancellationToken cancellationToken)
     {
-        foreach (var call in calls)
-        {
-            var at = call.Time.ToUnixTimeMilliseconds();
-            var inserted = await ExecuteAsync(
-                connection,
-                transaction,
-                "INSERT INTO hook_calls (id, hook_instance, at_ms, service_id, record) VALUES (@id, @hi, @at, @svc, @rec) ON CONFLICT DO NOTHING",
-                cancellationToken,
-                ("id", call.Id), ("hi", call.HookInstance), ("at", at), ("svc", call.ServiceId), ("rec", JsonSerializer.Serialize(call, Json)));
-            if (inserted == 0)
+        // Serialised before the write is queued: the writer is shared, and JSON is work nobody needs to do while holding it.
+        var rows = calls.Select(c => new HookCallRow(
+            c,
+            c.Time.ToUnixTimeMilliseconds(),
+            JsonSerializer.Serialize(c, Json),
+            [.. c.Cards.Select(card => (card.Uuid, JsonSerializer.Serialize(card.SuggestionUuids, Json), JsonSerializer.Serialize(card.CriterionIds, Json)))])).ToList();
+        return WriteAsync(
+            async (connection, transaction) =>
             {
-                continue;
-            }
-
-            foreach (var card in call.Cards)
-            {
-                await ExecuteAsync(
+                // One command per statement, its parameters rebound per row, so each statement is prepared once per batch.
+                await using var insertCall = Command(
+                    connection,
+                    transaction,
+                    "INSERT INTO hook_calls (id, hook_instance, at_ms, service_id, record) VALUES (@id, @hi, @at, @svc, @rec) ON CONFLICT DO NOTHING",
+                    [("id", null), ("hi", null), ("at", null), ("svc", null), ("rec", null)]);
+                await using var insertCard = Command(
                     connection,
                     transaction,
                     "INSERT INTO issued_cards (card_uuid, call_id, service_id, at_ms, suggestions, criteria) VALUES (@uuid, @id, @svc, @at, @sug, @crit) ON CONFLICT DO NOTHING",
-                    cancellationToken,
-                    ("uuid", card.Uuid), ("id", call.Id), ("svc", call.ServiceId), ("at", at), ("sug", JsonSerializer.Serialize(card.SuggestionUuids, Json)), ("crit", JsonSerializer.Serialize(card.CriterionIds, Json)));
-            }
-
-            foreach (var assertion in call.CoverageAssertions)
-            {
-                await ExecuteAsync(
+                    [("uuid", null), ("id", null), ("svc", null), ("at", null), ("sug", null), ("crit", null)]);
+                await using var insertAssertion = Command(
                     connection,
                     transaction,
                     "INSERT INTO coverage_assertions (assertion_id, call_id, at_ms) VALUES (@aid, @id, @at) ON CONFLICT DO NOTHING",
-                    cancellationToken,
-                    ("aid", assertion.Id), ("id", call.Id), ("at", at));
-            }
-        }
+                    [("aid", null), ("id", null), ("at", null)]);
+                foreach (var row in rows)
+                {
+                    var call = row.Call;
+                    if (await ExecuteAsync(insertCall, cancellationToken, call.Id, call.HookInstance, row.AtMs, call.ServiceId, row.Record) == 0)
+                    {
+                        continue;
+                    }
 
-        return 0;
-    }, cancellationToken);
+                    foreach (var (uuid, suggestions, criteria) in row.Cards)
+                    {
+                        await ExecuteAsync(insertCard, cancellationToken, uuid, call.Id, call.ServiceId, row.AtMs, suggestions, criteria);
+                    }
+
+                    foreach (var assertion in call.CoverageAssertions)
+                    {
+                        await ExecuteAsync(insertAssertion, cancellationToken, assertion.Id, call.Id, row.AtMs);
+                    }
+                }
+
+                return 0;
+            },
+            cancellationToken,
+            background: true);
+    }
+
+    private sealed record HookCallRow(HookCallRecord Call, long AtMs, string Record, (string Uuid, string Suggestions, string Criteria)[] Cards);
 
     public Task<IReadOnlyList<HookCallRecord>> FindHookCallsAsync(string hookInstance, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<HookCallRecord>>(async connection =>
@@ -324,7 +338,7 @@ internal abstract class SqlStateStore : IStateStore
         purged += await ExecuteAsync(connection, transaction, "DELETE FROM determinations WHERE created_at_ms < @cutoff", cancellationToken, cutoff);
         purged += await ExecuteAsync(connection, transaction, "DELETE FROM form_sessions WHERE expires_at_ms <= @now", cancellationToken, ("now", now.ToUnixTimeMilliseconds()));
         return purged;
-    }, cancellationToken);
+    }, cancellationToken, background: true);
 
     private const string FeedbackColumns =
         "f.card_uuid, f.outcome, f.outcome_at_ms, f.received_at_ms, f.service_id, f.client_issuer, f.accepted_suggestions, f.reason_system, f.reason_code, f.user_comment";
@@ -374,11 +388,12 @@ internal abstract class SqlStateStore : IStateStore
         }
     }
 
-    private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
+    /// <param name="background">True when no caller waits on the write (the audit trail, the purge); an engine may let other writes go first.</param>
+    private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken, bool background = false)
     {
         try
         {
-            return await TransactAsync(write, cancellationToken);
+            return await TransactAsync(write, background, cancellationToken);
         }
         catch (Exception e) when (IsOutage(e))
         {
@@ -387,7 +402,7 @@ internal abstract class SqlStateStore : IStateStore
     }
 
     /// <summary>Runs <paramref name="write"/> in one transaction on its own connection and commits it; an engine may serialise these.</summary>
-    protected virtual async Task<T> TransactAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
+    protected virtual async Task<T> TransactAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, bool background, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -414,6 +429,17 @@ internal abstract class SqlStateStore : IStateStore
     {
         var command = Command(connection, transaction, sql, parameters);
         return ExecuteAndDisposeAsync(command, cancellationToken);
+    }
+
+    /// <summary>Runs a prepared <paramref name="command"/> again with new values, in the order of its parameters.</summary>
+    private static Task<int> ExecuteAsync(DbCommand command, CancellationToken cancellationToken, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+
+        return command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<int> ExecuteAndDisposeAsync(DbCommand command, CancellationToken cancellationToken)

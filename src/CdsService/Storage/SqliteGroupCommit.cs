@@ -9,8 +9,19 @@ namespace CdsService.Storage;
 /// commit that fails fails every write in it. A caller learns its write succeeded only after the commit is durable.
 /// </summary>
 /// <remarks>
-/// No loop outlives its queue and nothing here needs disposing: a batch runs on the thread pool only while writes
-/// are waiting, so an audit drain at shutdown, after the container has disposed the store, still gets committed.
+/// <para>
+/// Writes a caller waits on (a determination, feedback, a form session) and background writes (the audit trail's
+/// batches, the purge) queue apart and go in separate groups, alternating while both wait. A caller then never waits
+/// for background work that was queued with it, and at most for one background group already running; the audit
+/// trail, for its part, is never starved by a steady stream of callers.
+/// </para>
+/// <para>
+/// One connection serves every group of a drain, so its pragmas and its prepared statements are paid once per burst,
+/// not once per group; it goes back to the pool when the queue is empty, and is thrown away after a failed group,
+/// whose connection state nobody can vouch for. No loop outlives its queue and nothing here needs disposing: a batch
+/// runs on the thread pool only while writes are waiting, so an audit drain at shutdown, after the container has
+/// disposed the store, still gets committed.
+/// </para>
 /// </remarks>
 internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConnection>> open)
 {
@@ -20,10 +31,18 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConn
     private const string Savepoint = "one_write";
 
     private readonly Lock _sync = new();
-    private readonly Queue<Pending> _queue = new();
+    private readonly Queue<Pending> _waited = new();
+    private readonly Queue<Pending> _background = new();
     private bool _running;
+    private bool _lastWasBackground;
 
-    public async Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
+    // Only the one running drain touches it (_running guards that), so it needs no lock of its own.
+    private DbConnection? _connection;
+
+    /// <param name="write">The write, run inside the group's transaction under its own savepoint.</param>
+    /// <param name="cancellationToken">Cancels the write while it is still queued.</param>
+    /// <param name="background">True when no caller waits on it (the audit trail, the purge): it yields to writes that one does.</param>
+    public async Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken, bool background = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new Pending<T>(write);
@@ -34,7 +53,7 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConn
         bool start;
         lock (_sync)
         {
-            _queue.Enqueue(pending);
+            (background ? _background : _waited).Enqueue(pending);
             start = !_running;
             _running = true;
         }
@@ -54,21 +73,22 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConn
         {
             while (true)
             {
-                List<Pending> batch;
-                lock (_sync)
+                var batch = NextBatch();
+                if (batch is null)
                 {
-                    if (_queue.Count == 0)
+                    // Idle: hand the connection back before saying so, or a new drain could start on it meanwhile.
+                    await DropConnectionAsync();
+                    lock (_sync)
                     {
-                        _running = false;
-                        finished = true;
-                        return;
+                        if (_waited.Count == 0 && _background.Count == 0)
+                        {
+                            _running = false;
+                            finished = true;
+                            return;
+                        }
                     }
 
-                    batch = new List<Pending>(Math.Min(_queue.Count, MaxBatch));
-                    while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
-                    {
-                        batch.Add(next);
-                    }
+                    continue;
                 }
 
                 await CommitAsync(batch);
@@ -88,13 +108,52 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConn
         }
     }
 
+    /// <summary>The next group: waited-on writes first, alternating with background ones while both queue; null when both are empty.</summary>
+    private List<Pending>? NextBatch()
+    {
+        lock (_sync)
+        {
+            var fromBackground = _background.Count > 0 && (_waited.Count == 0 || !_lastWasBackground);
+            var queue = fromBackground ? _background : _waited;
+            if (queue.Count == 0)
+            {
+                return null;
+            }
+
+            _lastWasBackground = fromBackground;
+            var batch = new List<Pending>(Math.Min(queue.Count, MaxBatch));
+            while (batch.Count < MaxBatch && queue.TryDequeue(out var next))
+            {
+                batch.Add(next);
+            }
+
+            return batch;
+        }
+    }
+
+    private async ValueTask DropConnectionAsync()
+    {
+        if (_connection is { } connection)
+        {
+            _connection = null;
+            try
+            {
+                await connection.DisposeAsync();
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+            {
+                // Closing a connection that already failed: nothing more to lose.
+            }
+        }
+    }
+
     /// <summary>Never throws: every outcome reaches the writes' tasks.</summary>
     private async Task CommitAsync(List<Pending> batch)
     {
         var done = new List<Pending>(batch.Count);
         try
         {
-            await using var connection = await open(CancellationToken.None);
+            var connection = _connection ??= await open(CancellationToken.None);
             await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
             foreach (var write in batch)
             {
@@ -134,6 +193,7 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConn
         }
         catch (Exception e)
         {
+            await DropConnectionAsync();
             var cause = e is AbortedBatchException aborted ? aborted.InnerException! : e;
             foreach (var write in batch)
             {

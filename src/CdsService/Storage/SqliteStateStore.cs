@@ -33,8 +33,8 @@ internal sealed class SqliteStateStore : SqlStateStore
 
     protected override string BinaryType => "BLOB";
 
-    protected override Task<T> TransactAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
-        _commits.RunAsync(write, cancellationToken);
+    protected override Task<T> TransactAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, bool background, CancellationToken cancellationToken) =>
+        _commits.RunAsync(write, cancellationToken, background);
 
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
