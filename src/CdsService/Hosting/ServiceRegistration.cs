@@ -23,6 +23,7 @@ internal static class ServiceRegistration
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WarmUpStatus>();
+        services.AddOptions<WarmUpOptions>().BindConfiguration(WarmUpOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<WarmUp>();
         return services;
     }

@@ -1,0 +1,43 @@
+using System.Net;
+using CdsService.IntegrationTests.Fixtures;
+
+namespace CdsService.IntegrationTests.Security;
+
+/// <summary>
+/// The second warm-up phase: a started instance answers liveness at once but says it is ready only after the hot
+/// path has stopped being re-compiled (a quiet period of 1.5 s at the least), within its budget.
+/// </summary>
+public sealed class WarmUpTests
+{
+    [Fact]
+    public async Task Live_at_once_ready_only_after_the_tier_up_phase()
+    {
+        using var app = new CdsApp().With("WarmUp:TierUpBudget", "00:00:20");
+        using var client = app.CreateClient();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var live = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
+        var firstReady = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        var ready = firstReady;
+        while (ready.StatusCode != HttpStatusCode.OK && started.Elapsed < TimeSpan.FromSeconds(40))
+        {
+            await Task.Delay(100);
+            ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, firstReady.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task With_no_budget_the_instance_is_ready_as_soon_as_it_starts()
+    {
+        using var app = new CdsApp().With("WarmUp:TierUpBudget", "00:00:00");
+        using var client = app.CreateClient();
+
+        var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+}
