@@ -13,7 +13,9 @@ namespace CdsService.Hosting;
 /// Pays the one-off costs at start-up instead of on the first clinician's order: Firely's model reflection (about
 /// 300 ms) and the first run of every policy, the card renderer and the response serializer on a synthetic,
 /// patient-free order; then the real hot path (request reader, pre-filter, Firely, record, policy, cards, response)
-/// on a fictional scenario request embedded in the assembly, 40 times, which compiles all of it.
+/// on a fictional scenario request embedded in the assembly, 40 times, which compiles all of it. A second phase
+/// (<see cref="TierUp"/>, bounded by <see cref="WarmUpOptions.TierUpBudget"/>) runs after the server listens and
+/// before readiness, until the runtime has finished re-optimising that path.
 /// </summary>
 internal sealed partial class WarmUp(
     FhirJsonReader reader,
@@ -51,8 +53,9 @@ internal sealed partial class WarmUp(
         var decisions = policies.Select(p => p.Evaluate(order, record, today)).ToList();
         JsonSerializer.SerializeToUtf8Bytes(renderer.Render(decisions, request, new CdsCall(new Uri("http://localhost/"))), CdsJson.Options);
 
+        // The first phase on the 14 KB request only: it compiles the hot path, and every host (each test's too) pays it.
         var samples = Samples();
-        RunHotPath(samples, HotPathRuns, cancellationToken);
+        RunHotPath(samples.Take(1).ToList(), HotPathRuns, cancellationToken);
         LogWarmedUp(logger, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (options.Value.TierUpBudget <= TimeSpan.Zero || samples.Count == 0)
         {
