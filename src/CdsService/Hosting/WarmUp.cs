@@ -54,15 +54,17 @@ internal sealed partial class WarmUp(
         JsonSerializer.SerializeToUtf8Bytes(renderer.Render(decisions, request, new CdsCall(new Uri("http://localhost/"))), CdsJson.Options);
 
         // The first phase on the 14 KB request only: it compiles the hot path, and every host (each test's too) pays it.
-        var samples = Samples();
-        RunHotPath(samples.Take(1).ToList(), HotPathRuns, cancellationToken);
+        // The 90-resource body is read only when the second phase runs.
+        var scenario = Sample("warm-up/order-sign.json");
+        RunHotPath(scenario, HotPathRuns, cancellationToken);
         LogWarmedUp(logger, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        if (options.Value.TierUpBudget <= TimeSpan.Zero || samples.Count == 0)
+        if (options.Value.TierUpBudget <= TimeSpan.Zero || scenario.Count == 0)
         {
             status.MarkWarm();
             return System.Threading.Tasks.Task.CompletedTask;
         }
 
+        List<byte[]> samples = [.. scenario, .. Sample("warm-up/order-sign-90-resources.json")];
         _tierUp = System.Threading.Tasks.Task.Run(() => TierUp(samples, _stopping.Token), CancellationToken.None);
         return System.Threading.Tasks.Task.CompletedTask;
     }
@@ -70,10 +72,10 @@ internal sealed partial class WarmUp(
     /// <summary>
     /// The second phase, after the server listens (liveness answers) and before readiness: the runtime re-optimises
     /// its own precompiled code (the BCL, System.Text.Json, collections) only after call counting starts, which it
-    /// delays while new code is still being compiled, and compiles it on a background thread. Until that is done a
-    /// fresh instance on one core serves at 40-50 % of steady speed. So the hot path keeps running in rounds, with a
-    /// pause for the background compiler, until a whole settle period passes without a method compiled, or the budget
-    /// runs out; only then does the instance say it is ready.
+    /// delays while new code is still being compiled, and compiles it on a background thread. So the hot path keeps
+    /// running in rounds, with a pause for the background compiler, until a whole settle period passes without a
+    /// method compiled, or the budget runs out; only then does the instance say it is ready. (On one core a fresh
+    /// instance still runs at about half its steady speed 10 s after that, so re-compilation is not all of the ramp.)
     /// </summary>
     private void TierUp(IReadOnlyList<byte[]> samples, CancellationToken stopping)
     {
@@ -122,22 +124,18 @@ internal sealed partial class WarmUp(
     // call counting begins (1 s without new jitting on one CPU). Running longer here did not bring that sooner.
     private const int HotPathRuns = 40;
 
-    /// <summary>The fictional requests embedded in the assembly: the 14 KB scenario and the 90-resource chart.</summary>
-    private static List<byte[]> Samples()
+    /// <summary>A fictional request embedded in the assembly (the 14 KB scenario or the 90-resource chart); empty when it is missing.</summary>
+    private static List<byte[]> Sample(string name)
     {
-        var samples = new List<byte[]>();
-        foreach (var name in (string[])["warm-up/order-sign.json", "warm-up/order-sign-90-resources.json"])
+        using var sample = typeof(WarmUp).Assembly.GetManifestResourceStream(name);
+        if (sample is null)
         {
-            using var sample = typeof(WarmUp).Assembly.GetManifestResourceStream(name);
-            if (sample is not null)
-            {
-                using var copy = new MemoryStream();
-                sample.CopyTo(copy);
-                samples.Add(copy.ToArray());
-            }
+            return [];
         }
 
-        return samples;
+        using var copy = new MemoryStream();
+        sample.CopyTo(copy);
+        return [copy.ToArray()];
     }
 
     private void RunHotPath(IReadOnlyList<byte[]> samples, int runs, CancellationToken cancellationToken)
