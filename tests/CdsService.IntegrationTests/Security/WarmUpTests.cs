@@ -5,7 +5,8 @@ namespace CdsService.IntegrationTests.Security;
 
 /// <summary>
 /// The second warm-up phase: a started instance answers liveness at once but says it is ready only after the hot
-/// path has stopped being re-compiled (a quiet period of 1.5 s at the least), within its budget.
+/// path has stopped being re-compiled (a burst of runs and an idle period in which nothing was compiled), within its
+/// budget.
 /// </summary>
 public sealed class WarmUpTests
 {
