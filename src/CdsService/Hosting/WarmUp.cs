@@ -97,6 +97,7 @@ internal sealed partial class WarmUp(
                 // was promoted during 4 s of back-to-back rounds, 700 were within a second of them stopping).
                 stopping.WaitHandle.WaitOne(idle);
                 var now = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
+                LogCycle(logger, cycles, now - compiled);
                 if (now == compiled && cycles > 1)
                 {
                     break;
@@ -189,6 +190,9 @@ internal sealed partial class WarmUp(
 
     [LoggerMessage(LogLevel.Information, "Hot path tiered up in {ElapsedMs:0} ms ({Cycles} cycles, {Compiled} methods compiled); ready")]
     private static partial void LogTieredUp(ILogger logger, double elapsedMs, int cycles, long compiled);
+
+    [LoggerMessage(LogLevel.Debug, "Tier-up cycle {Cycle}: {Compiled} methods compiled")]
+    private static partial void LogCycle(ILogger logger, int cycle, long compiled);
 
     [LoggerMessage(LogLevel.Warning, "Tier-up warm-up stopped early ({Failure}); ready without it")]
     private static partial void LogTierUpFailed(ILogger logger, string failure);
