@@ -23,7 +23,7 @@ namespace CdsService.Storage;
 /// disposed the store, still gets committed.
 /// </para>
 /// </remarks>
-internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConnection>> open)
+internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConnection>> open, Action? committed = null)
 {
     /// <summary>Bounds one transaction: a burst is committed in several groups rather than one long one.</summary>
     public const int MaxBatch = 64;
@@ -184,6 +184,7 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConn
             if (done.Count > 0)
             {
                 await transaction.CommitAsync(CancellationToken.None);
+                committed?.Invoke();
             }
 
             foreach (var write in done)

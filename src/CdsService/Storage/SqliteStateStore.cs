@@ -9,11 +9,26 @@ namespace CdsService.Storage;
 /// SQLite has one writer per file, so this process's writes are queued and committed in groups (<see cref="SqliteGroupCommit"/>):
 /// concurrent transactions would otherwise collide on the file lock and sleep in the busy handler (37 % of an
 /// 8-connection order-sign trace), and one at a time each pays its own fsync (half the throughput on the 14 KB order-sign).
+/// The writer does not checkpoint the WAL itself (<see cref="SqliteCheckpointer"/> does, beside it), except as a
+/// safety net once the WAL holds <see cref="WriterCheckpointPages"/> pages.
 /// </summary>
 internal sealed class SqliteStateStore : SqlStateStore
 {
     private readonly string _connectionString;
     private readonly SqliteGroupCommit _commits;
+
+    /// <summary>
+    /// SQLite's default (1,000 pages) makes the commit that crosses it copy the whole WAL into the database and fsync
+    /// it, while every caller queued behind that group waits: under load that was every few dozen hook calls, and much
+    /// of the determination write's tail. The checkpointer copies the WAL beside the writer; but a WAL that is written
+    /// to without pause is never entirely copied when the next write starts, so SQLite cannot start it over, and it
+    /// grows to this size. Then the writer's own checkpoint finds almost everything copied already, and the WAL starts
+    /// over from its beginning (about 40 MB of disk, reused, never more). It is also the bound if the checkpointer fails.
+    /// </summary>
+    public const int WriterCheckpointPages = 10_000;
+
+    private long _committedGroups;
+    private SqliteConnection? _checkpointConnection;
 
     public SqliteStateStore(string path, int commandTimeoutSeconds)
     {
@@ -26,7 +41,43 @@ internal sealed class SqliteStateStore : SqlStateStore
             Pooling = true,
             DefaultTimeout = commandTimeoutSeconds,
         }.ToString();
-        _commits = new SqliteGroupCommit(OpenConnectionAsync);
+        _commits = new SqliteGroupCommit(OpenConnectionAsync, () => Interlocked.Increment(ref _committedGroups));
+    }
+
+    /// <summary>Transactions committed so far; the checkpointer skips a round when nothing was written since the last.</summary>
+    public long CommittedGroups => Interlocked.Read(ref _committedGroups);
+
+    /// <summary>
+    /// Copies what the WAL holds into the database without waiting for the writer or any reader (a passive
+    /// checkpoint), so that the writer can start the WAL over from its beginning instead of growing it. Called by one
+    /// thread at a time (<see cref="SqliteCheckpointer"/>), on its own connection.
+    /// </summary>
+    /// <returns>Pages in the WAL, and how many of them are now in the database.</returns>
+    public (int WalPages, int Checkpointed) Checkpoint()
+    {
+        try
+        {
+            _checkpointConnection ??= OpenCheckpointConnection();
+            using var command = _checkpointConnection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+            using var result = command.ExecuteReader();
+            result.Read();
+            return (result.GetInt32(1), result.GetInt32(2));
+        }
+        catch (SqliteException)
+        {
+            // A broken connection is not reused; the next round opens another.
+            _checkpointConnection?.Dispose();
+            _checkpointConnection = null;
+            throw;
+        }
+    }
+
+    private SqliteConnection OpenCheckpointConnection()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
     }
 
     public string Path { get; }
@@ -43,7 +94,7 @@ internal sealed class SqliteStateStore : SqlStateStore
         {
             await connection.OpenAsync(cancellationToken);
             await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+            pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = " + WriterCheckpointPages + ";";
             await pragma.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }

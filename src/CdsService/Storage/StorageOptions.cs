@@ -38,4 +38,11 @@ internal sealed class SqliteStorageOptions
     /// <summary>How long a statement waits for a lock held by another connection before the store counts as unavailable.</summary>
     [Range(1, 600)]
     public int CommandTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// How often the WAL is checkpointed in the background when something was written (more than 0, at most 1 min).
+    /// Short enough that the WAL stays small and is reused from its start; each round that finds work costs one fsync
+    /// of the database file, off every caller's path.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 }

@@ -30,6 +30,7 @@ internal static class StorageRegistration
         services.AddSingleton<IFormSessionStore>(sp => sp.GetRequiredService<IStateStore>());
         services.AddHostedService<StoreMigration>();
         services.AddHostedService<StorePurge>();
+        services.AddHostedService<SqliteCheckpointer>();
         return services;
     }
 }
@@ -47,6 +48,11 @@ internal sealed class StorageOptionsValidator(IConfiguration configuration) : IV
         if (options.Provider == StorageProvider.Sqlite && string.IsNullOrWhiteSpace(options.Sqlite.Path))
         {
             return ValidateOptionsResult.Fail("Storage:Sqlite:Path is empty: name the database file, or leave it unset for App_Data/cds-state.db.");
+        }
+
+        if (options.Sqlite.CheckpointInterval <= TimeSpan.Zero || options.Sqlite.CheckpointInterval > TimeSpan.FromMinutes(1))
+        {
+            return ValidateOptionsResult.Fail("Storage:Sqlite:CheckpointInterval must be more than 0 and at most 1 minute (e.g. 00:00:00.200).");
         }
 
         return options.PurgeInterval <= TimeSpan.Zero

@@ -1,0 +1,67 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace CdsService.Storage;
+
+/// <summary>
+/// Checkpoints the embedded store's WAL every <see cref="SqliteStorageOptions.CheckpointInterval"/> when something was
+/// committed since the last round, beside the writer rather than inside its commits (see
+/// <see cref="SqliteStateStore.WriterCheckpointPages"/>). Does nothing when the store is PostgreSQL.
+/// </summary>
+internal sealed partial class SqliteCheckpointer(IStateStore store, IOptions<StorageOptions> options, TimeProvider clock, ILogger<SqliteCheckpointer> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (store is not SqliteStateStore sqlite)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(options.Value.Sqlite.CheckpointInterval, clock);
+        // The first round always runs: it also copies what a previous run of the service left in the WAL.
+        long checkpointedAt = -1;
+        var failing = false;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                var committed = sqlite.CommittedGroups;
+                if (committed == checkpointedAt)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var (walPages, checkpointed) = sqlite.Checkpoint();
+                    checkpointedAt = committed;
+                    if (failing)
+                    {
+                        failing = false;
+                        LogRecovered(logger, walPages, checkpointed);
+                    }
+                }
+                catch (SqliteException e)
+                {
+                    // Nothing is lost: the WAL is durable, and the writer checkpoints itself once it is large. Logged once
+                    // per outage, not every round.
+                    if (!failing)
+                    {
+                        failing = true;
+                        LogFailed(logger, e.SqliteErrorCode);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "WAL checkpoint failed (SQLite error {ErrorCode}); retrying every interval, the writer checkpoints itself if the WAL grows large")]
+    private static partial void LogFailed(ILogger logger, int errorCode);
+
+    [LoggerMessage(LogLevel.Information, "WAL checkpoints resumed ({Checkpointed} of {WalPages} WAL pages in the database)")]
+    private static partial void LogRecovered(ILogger logger, int walPages, int checkpointed);
+}
