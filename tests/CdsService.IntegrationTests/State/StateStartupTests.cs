@@ -13,6 +13,8 @@ public sealed class StateStartupTests
         { "Audit:BatchLinger", "00:00:05", "Audit:BatchLinger must be between 00:00:00 and 00:00:01" },
         { "Storage:Provider", "Postgres", "ConnectionStrings:Postgres is not set" },
         { "Storage:RetentionDays", "0", "RetentionDays" },
+        { "Storage:Sqlite:CheckpointInterval", "00:00:00", "Storage:Sqlite:CheckpointInterval must be more than 0" },
+        { "Storage:Sqlite:CheckpointInterval", "00:05:00", "Storage:Sqlite:CheckpointInterval must be more than 0" },
     };
 
     [Theory]
