@@ -57,6 +57,11 @@ internal sealed partial class SqliteCheckpointer(IStateStore store, IOptions<Sto
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        finally
+        {
+            // Its file handles go with the host, not with the next garbage collection.
+            sqlite.CloseCheckpointConnection();
+        }
     }
 
     [LoggerMessage(LogLevel.Warning, "WAL checkpoint failed (SQLite error {ErrorCode}); retrying every interval, the writer checkpoints itself if the WAL grows large")]

@@ -67,10 +67,16 @@ internal sealed class SqliteStateStore : SqlStateStore
         catch (SqliteException)
         {
             // A broken connection is not reused; the next round opens another.
-            _checkpointConnection?.Dispose();
-            _checkpointConnection = null;
+            CloseCheckpointConnection();
             throw;
         }
+    }
+
+    /// <summary>Closes the checkpoint connection (the checkpointer, as it stops); the next <see cref="Checkpoint"/> opens another.</summary>
+    public void CloseCheckpointConnection()
+    {
+        _checkpointConnection?.Dispose();
+        _checkpointConnection = null;
     }
 
     private SqliteConnection OpenCheckpointConnection()
