@@ -125,8 +125,8 @@ internal sealed partial class WarmUp(
     private const int RunsPerCycle = 40;
 
     // This service's code and Firely's are compiled optimised on first call (the project turns quick JIT off); the
-    // runs pay that compilation here, and the runtime's own precompiled code is promoted later, under traffic, once
-    // call counting begins (1 s without new jitting on one CPU). Running longer here did not bring that sooner.
+    // runs pay that compilation here. The runtime's own precompiled code is promoted only once its tiering delay has
+    // run out, which back-to-back runs never allow: that is the second phase's work (TierUp), with its idle periods.
     private const int HotPathRuns = 40;
 
     /// <summary>A fictional request embedded in the assembly (the 14 KB scenario or the 90-resource chart); empty when it is missing.</summary>
