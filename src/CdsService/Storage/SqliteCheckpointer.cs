@@ -59,7 +59,7 @@ internal sealed partial class SqliteCheckpointer(IStateStore store, IOptions<Sto
         }
         finally
         {
-            // Its file handles go with the host, not with the next garbage collection.
+            // Released when the host stops (back to the connection pool), not left to the next garbage collection.
             sqlite.CloseCheckpointConnection();
         }
     }

@@ -49,8 +49,8 @@ internal sealed class SqliteStateStore : SqlStateStore
 
     /// <summary>
     /// Copies what the WAL holds into the database without waiting for the writer or any reader (a passive
-    /// checkpoint), so that the writer can start the WAL over from its beginning instead of growing it. Called by one
-    /// thread at a time (<see cref="SqliteCheckpointer"/>), on its own connection.
+    /// checkpoint), so that the writer's own checkpoint (<see cref="WriterCheckpointPages"/>) finds little left to
+    /// copy. Called by one thread at a time (<see cref="SqliteCheckpointer"/>), on its own connection.
     /// </summary>
     /// <returns>Pages in the WAL, and how many of them are now in the database.</returns>
     public (int WalPages, int Checkpointed) Checkpoint()

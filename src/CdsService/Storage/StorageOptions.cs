@@ -41,8 +41,8 @@ internal sealed class SqliteStorageOptions
 
     /// <summary>
     /// How often the WAL is checkpointed in the background when something was written (more than 0, at most 1 min).
-    /// Short enough that the WAL stays small and is reused from its start; each round that finds work costs one fsync
-    /// of the database file, off every caller's path.
+    /// Each round that finds work copies what was committed since the last one and costs one fsync of the database
+    /// file, off every caller's path.
     /// </summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 }
