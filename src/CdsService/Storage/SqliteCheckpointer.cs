@@ -42,14 +42,15 @@ internal sealed partial class SqliteCheckpointer(IStateStore store, IOptions<Sto
                         LogRecovered(logger, walPages, checkpointed);
                     }
                 }
-                catch (SqliteException e)
+                catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
                 {
-                    // Nothing is lost: the WAL is durable, and the writer checkpoints itself once it is large. Logged once
-                    // per outage, not every round.
+                    // Nothing is lost: the WAL is durable, and the writer checkpoints itself once it is large. An
+                    // optimisation that fails must not stop the host (an escaping exception would). Logged once per
+                    // outage, not every round.
                     if (!failing)
                     {
                         failing = true;
-                        LogFailed(logger, e.SqliteErrorCode);
+                        LogFailed(logger, e is SqliteException sqliteError ? $"SQLite error {sqliteError.SqliteErrorCode}" : e.GetType().Name);
                     }
                 }
             }
@@ -64,8 +65,8 @@ internal sealed partial class SqliteCheckpointer(IStateStore store, IOptions<Sto
         }
     }
 
-    [LoggerMessage(LogLevel.Warning, "WAL checkpoint failed (SQLite error {ErrorCode}); retrying every interval, the writer checkpoints itself if the WAL grows large")]
-    private static partial void LogFailed(ILogger logger, int errorCode);
+    [LoggerMessage(LogLevel.Warning, "WAL checkpoint failed ({Failure}); retrying every interval, the writer checkpoints itself if the WAL grows large")]
+    private static partial void LogFailed(ILogger logger, string failure);
 
     [LoggerMessage(LogLevel.Information, "WAL checkpoints resumed ({Checkpointed} of {WalPages} WAL pages in the database)")]
     private static partial void LogRecovered(ILogger logger, int walPages, int checkpointed);

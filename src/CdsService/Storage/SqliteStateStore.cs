@@ -64,7 +64,7 @@ internal sealed class SqliteStateStore : SqlStateStore
             result.Read();
             return (result.GetInt32(1), result.GetInt32(2));
         }
-        catch (SqliteException)
+        catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
         {
             // A broken connection is not reused; the next round opens another.
             CloseCheckpointConnection();
