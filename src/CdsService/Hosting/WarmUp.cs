@@ -98,6 +98,7 @@ internal sealed partial class WarmUp(
                 stopping.WaitHandle.WaitOne(idle);
                 var now = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
                 LogCycle(logger, cycles, now - compiled);
+                // At least two cycles: promotions that the first cycle's calls start get a second idle period to show in.
                 if (now == compiled && cycles > 1)
                 {
                     break;
