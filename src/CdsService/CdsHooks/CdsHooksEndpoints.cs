@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CdsService.CdsHooks.Wire;
 using CdsService.Fhir;
 using CdsService.Security;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace CdsService.CdsHooks;
@@ -28,7 +29,7 @@ internal static partial class CdsHooksEndpoints
         IEnumerable<ICdsService> services,
         HookRequestReader reader,
         IOptions<CdsOptions> options,
-        ILoggerFactory loggers,
+        [FromServices] Hosting.EndpointLoggers loggers,
         CancellationToken cancellationToken)
     {
         var service = services.FirstOrDefault(s => s.Description.Id == id)
@@ -41,7 +42,7 @@ internal static partial class CdsHooksEndpoints
             request = reader.Read(body.Memory, service.Hook, service.PrefetchFilter, cancellationToken);
         }
 
-        var logger = loggers.CreateLogger(typeof(CdsHooksEndpoints));
+        var logger = loggers.For(typeof(CdsHooksEndpoints));
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["ServiceId"] = id, ["HookInstance"] = Hosting.ControlCharacterEscaper.Escape(request.HookInstance) });
         if (ToleratedFhirSummary.Of(request.ParseIssues, request.SuppressedParseIssues) is { } tolerated)
         {

@@ -2,6 +2,7 @@ using CdsService.Audit;
 using CdsService.CdsHooks;
 using CdsService.Security;
 using CdsService.Storage;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace CdsService.Feedback;
@@ -36,7 +37,7 @@ internal static partial class FeedbackEndpoints
         HookCallAudit calls,
         IOptions<CdsOptions> options,
         TimeProvider clock,
-        ILoggerFactory loggers,
+        [FromServices] Hosting.EndpointLoggers loggers,
         CancellationToken cancellationToken)
     {
         if (!services.Any(s => s.Description.Id == id))
@@ -50,7 +51,7 @@ internal static partial class FeedbackEndpoints
             items = FeedbackReader.Read(body.Memory);
         }
 
-        var logger = loggers.CreateLogger(typeof(FeedbackEndpoints));
+        var logger = loggers.For(typeof(FeedbackEndpoints));
         try
         {
             var cards = await IssuedCardsAsync(store, audit, [.. items.Select(i => i.Card).Distinct(StringComparer.Ordinal)], cancellationToken);

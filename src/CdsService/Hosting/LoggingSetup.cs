@@ -11,6 +11,7 @@ internal static class LoggingSetup
     /// </summary>
     public static WebApplicationBuilder AddStructuredLogging(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<EndpointLoggers>();
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
@@ -56,7 +57,7 @@ internal static class LoggingSetup
                 return;
             }
 
-            var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LoggingSetup));
+            var logger = http.RequestServices.GetRequiredService<EndpointLoggers>().For(typeof(LoggingSetup));
             using (logger.BeginScope(new Dictionary<string, object> { ["RequestPath"] = redacted }))
             {
                 await next(http);

@@ -41,7 +41,7 @@ internal static partial class ClientRateLimits
             http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         }
 
-        LogLimited(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClientRateLimits)), http.Request.Method, Attestation.FormLinks.Redact(http.Request.Path.Value ?? ""));
+        LogLimited(http.RequestServices.GetRequiredService<Hosting.EndpointLoggers>().For(typeof(ClientRateLimits)), http.Request.Method, Attestation.FormLinks.Redact(http.Request.Path.Value ?? ""));
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,

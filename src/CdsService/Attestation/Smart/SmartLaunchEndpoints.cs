@@ -3,6 +3,7 @@ using System.Text;
 using CdsService.Ehr;
 using CdsService.Pages;
 using CdsService.Policies;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
@@ -32,7 +33,7 @@ internal static partial class SmartLaunchEndpoints
 
     private static async Task<IResult> LaunchAsync(
         string token, string? iss, string? launch, HttpContext http, FormLinks links, FhirServerAllowlist allowlist,
-        SmartClient smart, IOptions<SmartOptions> options, ILoggerFactory logs)
+        SmartClient smart, IOptions<SmartOptions> options, [FromServices] Hosting.EndpointLoggers logs)
     {
         var settings = options.Value;
         if (!settings.Enabled)
@@ -54,7 +55,7 @@ internal static partial class SmartLaunchEndpoints
         // was signed against, or a launch from elsewhere could bind this patient's form to another record.
         if (!Uri.TryCreate(iss, UriKind.Absolute, out var server) || !allowlist.Allows(server) || !SameServer(server, session.FhirServer))
         {
-            LogIssRefused(logs.CreateLogger(typeof(SmartLaunchEndpoints)));
+            LogIssRefused(logs.For(typeof(SmartLaunchEndpoints)));
             return Page(StatusCodes.Status400BadRequest, "Launch not accepted", "The EHR that launched this form is not the one the order was signed in, or not one this service may use. Open the form from the card again.");
         }
 
@@ -86,7 +87,7 @@ internal static partial class SmartLaunchEndpoints
     }
 
     private static async Task<IResult> CallbackAsync(
-        HttpContext http, FormLinks links, SmartClient smart, IOptions<SmartOptions> options, ILoggerFactory logs)
+        HttpContext http, FormLinks links, SmartClient smart, IOptions<SmartOptions> options, [FromServices] Hosting.EndpointLoggers logs)
     {
         var query = http.Request.Query;
         string? state = query["state"], code = query["code"], error = query["error"];
@@ -104,7 +105,7 @@ internal static partial class SmartLaunchEndpoints
 
         if (!SameBinding(http, pending.Binding))
         {
-            LogBindingRefused(logs.CreateLogger(typeof(SmartLaunchEndpoints)));
+            LogBindingRefused(logs.For(typeof(SmartLaunchEndpoints)));
             return SignInNotVerified();
         }
 
@@ -126,7 +127,7 @@ internal static partial class SmartLaunchEndpoints
         // The launch must be for the patient the order was signed for, and (when the EHR passes it) for this form.
         if (granted.Patient != session.PatientId || (granted.AppContext is { } context && context != pending.Link))
         {
-            LogContextRefused(logs.CreateLogger(typeof(SmartLaunchEndpoints)));
+            LogContextRefused(logs.For(typeof(SmartLaunchEndpoints)));
             return Page(StatusCodes.Status403Forbidden, "Launch not accepted", "The EHR authorized this form for a different patient or order than the card was for. Open the form from the order's card again.");
         }
 
