@@ -33,12 +33,21 @@ internal sealed class BesponsaRecordInterest(int baselineLabWindowDays = 30) : I
     /// <summary>
     /// Nothing in the policy, its evidence or its cards reads these (no code touches their model properties; none is a
     /// modifier element, so leaving one out cannot change another's meaning). Narrative and reference ranges alone
-    /// are about half of a typical lab Observation's bytes.
+    /// are about half of a typical lab Observation's bytes; an administration's dosage is a third of its elements.
     /// </summary>
     public Fhir.ElementNames UnreadElements { get; } = new(
     [
+        // Any resource, and the lab Observation's bulk.
         "text", "meta", "identifier", "performer", "referenceRange", "note", "encounter", "specimen", "device",
-        "hasMember", "derivedFrom", "bodySite",
+        "hasMember", "derivedFrom", "bodySite", "category", "focus", "partOf",
+
+        // Medication uses: how much and how it was given, who recorded it, the request's logistics.
+        "dosage", "dosageInstruction", "dispenseRequest", "substitution", "supportingInformation", "reasonReference",
+        "recorder", "insurance", "eventHistory", "priority", "groupIdentifier", "courseOfTherapyType", "detectedIssue",
+        "instantiatesCanonical", "instantiatesUri", "informationSource",
+
+        // Conditions and procedures: staging, who asserted, where, and what followed.
+        "stage", "asserter", "location", "report", "followUp", "complication", "usedReference", "usedCode", "focalDevice",
     ]);
 
     public bool ObservationCodingMatters(string system, string code) => AnyValueSet.Contains(system, code);
