@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -15,10 +16,17 @@ internal sealed class ElementNames
 {
     private readonly byte[][] _utf8;
 
+    // The names grouped by their UTF-8 length: a member is compared with the few names of its own length, byte for
+    // byte, instead of with every name through NameEquals (which, over some 40 names, every member of every kept
+    // resource, was 3 % of a large request's CPU).
+    private readonly byte[][][] _byLength;
+
     public ElementNames(IEnumerable<string> names)
     {
         Names = new HashSet<string>(names, StringComparer.Ordinal);
         _utf8 = [.. Names.Select(Encoding.UTF8.GetBytes)];
+        var longest = _utf8.Length == 0 ? -1 : _utf8.Max(n => n.Length);
+        _byLength = [.. Enumerable.Range(0, longest + 1).Select(length => _utf8.Where(n => n.Length == length).ToArray())];
     }
 
     public IReadOnlySet<string> Names { get; }
@@ -26,6 +34,31 @@ internal sealed class ElementNames
     public int Count => _utf8.Length;
 
     public bool Contains(JsonProperty member)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(member);
+        if (raw.IndexOf((byte)'\\') >= 0)
+        {
+            // An escaped name ("\u0074ext" is "text") is compared unescaped; nobody sends one, so the slow way is fine.
+            return ContainsEscaped(member);
+        }
+
+        if (raw.Length >= _byLength.Length)
+        {
+            return false;
+        }
+
+        foreach (var name in _byLength[raw.Length])
+        {
+            if (raw.SequenceEqual(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool ContainsEscaped(JsonProperty member)
     {
         foreach (var name in _utf8)
         {
