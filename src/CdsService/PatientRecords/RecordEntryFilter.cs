@@ -27,13 +27,13 @@ internal static class RecordEntryFilter
         // Built once per request, not per entry: the reference text the common case compares against, and the types
         // as an array so that an entry's type is compared in place (ValueEquals) instead of copied out as a string.
         var patient = new PatientReference(patientId);
-        var types = interest.ResourceTypes.ToArray();
+        var types = interest.ResourceTypes.Select(t => (Name: t, Utf8: System.Text.Encoding.UTF8.GetBytes(t))).ToArray();
         return resource => Keep(resource, patient, types, interest, earliestOrderDate);
     }
 
-    private static bool Keep(JsonElement resource, PatientReference patient, string[] types, IRecordInterest interest, DateOnly? earliestOrderDate)
+    private static bool Keep(JsonElement resource, PatientReference patient, (string Name, byte[] Utf8)[] types, IRecordInterest interest, DateOnly? earliestOrderDate)
     {
-        if (!resource.TryGetProperty("resourceType", out var typeJson) || typeJson.ValueKind != JsonValueKind.String)
+        if (!resource.TryGetProperty("resourceType"u8, out var typeJson) || typeJson.ValueKind != JsonValueKind.String)
         {
             return true;
         }
@@ -43,20 +43,21 @@ internal static class RecordEntryFilter
             null => false,
             // Referenced by medication uses of this patient; it names no patient itself.
             "Medication" => true,
-            "Patient" => !resource.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || id.ValueEquals(patient.Id),
-            "Coverage" => Mine(resource, "beneficiary", patient),
-            "Observation" => Mine(resource, "subject", patient) && MayMatter(resource, interest, earliestOrderDate),
-            _ => Mine(resource, "subject", patient),
+            "Patient" => !resource.TryGetProperty("id"u8, out var id) || id.ValueKind != JsonValueKind.String || id.ValueEquals(patient.IdUtf8),
+            "Coverage" => Mine(resource, "beneficiary"u8, patient),
+            "Observation" => Mine(resource, "subject"u8, patient) && MayMatter(resource, interest, earliestOrderDate),
+            _ => Mine(resource, "subject"u8, patient),
         };
     }
 
-    private static string? TypeOf(JsonElement typeJson, string[] types)
+    private static string? TypeOf(JsonElement typeJson, (string Name, byte[] Utf8)[] types)
     {
+        // Compared as UTF-8, as the JSON holds it: ValueEquals(string) transcodes the name on every call.
         foreach (var type in types)
         {
-            if (typeJson.ValueEquals(type))
+            if (typeJson.ValueEquals(type.Utf8))
             {
-                return type;
+                return type.Name;
             }
         }
 
@@ -70,10 +71,15 @@ internal static class RecordEntryFilter
 
         public string Relative { get; } = "Patient/" + id;
 
+        // The same two as UTF-8, compared with the JSON in place without transcoding.
+        public byte[] IdUtf8 { get; } = System.Text.Encoding.UTF8.GetBytes(id);
+
+        public byte[] RelativeUtf8 { get; } = System.Text.Encoding.UTF8.GetBytes("Patient/" + id);
+
         public string Suffix { get; } = "/Patient/" + id;
     }
 
-    private static bool Mine(JsonElement resource, string element, PatientReference patient)
+    private static bool Mine(JsonElement resource, ReadOnlySpan<byte> element, PatientReference patient)
     {
         if (!resource.TryGetProperty(element, out var reference))
         {
@@ -81,7 +87,7 @@ internal static class RecordEntryFilter
         }
 
         if (reference.ValueKind != JsonValueKind.Object
-            || !reference.TryGetProperty("reference", out var value)
+            || !reference.TryGetProperty("reference"u8, out var value)
             || value.ValueKind != JsonValueKind.String)
         {
             // An odd shape (an array the repair would unwrap, say): keep it and let the builder decide.
@@ -89,7 +95,7 @@ internal static class RecordEntryFilter
         }
 
         // The usual reference, compared where it lies; anything else (absolute, versioned, escaped) is read out.
-        if (value.ValueEquals(patient.Relative))
+        if (value.ValueEquals(patient.RelativeUtf8))
         {
             return true;
         }
@@ -103,16 +109,16 @@ internal static class RecordEntryFilter
     private static bool MayMatter(JsonElement observation, IRecordInterest interest, DateOnly? earliestOrderDate)
     {
         var lookback = new Lookback();
-        Matches(observation, "code", interest, ref lookback);
-        Matches(observation, "valueCodeableConcept", interest, ref lookback);
-        if (observation.TryGetProperty("component", out var components) && components.ValueKind == JsonValueKind.Array)
+        Matches(observation, "code"u8, interest, ref lookback);
+        Matches(observation, "valueCodeableConcept"u8, interest, ref lookback);
+        if (observation.TryGetProperty("component"u8, out var components) && components.ValueKind == JsonValueKind.Array)
         {
             foreach (var component in components.EnumerateArray())
             {
                 if (component.ValueKind == JsonValueKind.Object)
                 {
-                    Matches(component, "code", interest, ref lookback);
-                    Matches(component, "valueCodeableConcept", interest, ref lookback);
+                    Matches(component, "code"u8, interest, ref lookback);
+                    Matches(component, "valueCodeableConcept"u8, interest, ref lookback);
                 }
             }
         }
@@ -150,7 +156,7 @@ internal static class RecordEntryFilter
         }
     }
 
-    private static void Matches(JsonElement parent, string element, IRecordInterest interest, ref Lookback lookback)
+    private static void Matches(JsonElement parent, ReadOnlySpan<byte> element, IRecordInterest interest, ref Lookback lookback)
     {
         if (!parent.TryGetProperty(element, out var concept))
         {
@@ -164,7 +170,7 @@ internal static class RecordEntryFilter
             return;
         }
 
-        if (!concept.TryGetProperty("coding", out var codings))
+        if (!concept.TryGetProperty("coding"u8, out var codings))
         {
             return;
         }
@@ -182,8 +188,8 @@ internal static class RecordEntryFilter
                 continue;
             }
 
-            if (coding.TryGetProperty("system", out var system) && system.ValueKind == JsonValueKind.String
-                && coding.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String)
+            if (coding.TryGetProperty("system"u8, out var system) && system.ValueKind == JsonValueKind.String
+                && coding.TryGetProperty("code"u8, out var code) && code.ValueKind == JsonValueKind.String)
             {
                 var (systemText, codeText) = (system.GetString()!, code.GetString()!);
                 if (interest.ObservationCodingMatters(systemText, codeText))
@@ -216,7 +222,7 @@ internal static class RecordEntryFilter
             else if (member.NameEquals("effectivePeriod"u8))
             {
                 effectives++;
-                text = member.Value.ValueKind == JsonValueKind.Object && member.Value.TryGetProperty("start", out var start) && start.ValueKind == JsonValueKind.String
+                text = member.Value.ValueKind == JsonValueKind.Object && member.Value.TryGetProperty("start"u8, out var start) && start.ValueKind == JsonValueKind.String
                     ? start.GetString()
                     : null;
             }
@@ -231,10 +237,10 @@ internal static class RecordEntryFilter
             return false;
         }
 
-        if (effectives == 0 || (text is null && observation.TryGetProperty("effectiveTiming", out _)))
+        if (effectives == 0 || (text is null && observation.TryGetProperty("effectiveTiming"u8, out _)))
         {
             // BaselineLiverTests falls back to issued when there is no effective dateTime, period or instant.
-            text = observation.TryGetProperty("issued", out var issued) && issued.ValueKind == JsonValueKind.String ? issued.GetString() : null;
+            text = observation.TryGetProperty("issued"u8, out var issued) && issued.ValueKind == JsonValueKind.String ? issued.GetString() : null;
         }
 
         // The policy reads the date with FhirDates.Parse, as UTC; the calendar day written (Bounds, without Firely's
