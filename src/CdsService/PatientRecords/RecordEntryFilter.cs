@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace CdsService.PatientRecords;
@@ -10,6 +12,11 @@ namespace CdsService.PatientRecords;
 /// (<see cref="IRecordInterest.ObservationLookbackDays"/>), is dated inside it. When in doubt (an unexpected shape, a
 /// date that does not parse) the resource is kept, for Firely to judge.
 /// </summary>
+/// <remarks>
+/// Each resource's members are read in one pass (<see cref="Members"/>): a lookup by name scans an object's members
+/// from the end, and the six or seven lookups an Observation needed were a third of this filter's cost. As with a
+/// lookup, the last of a repeated key counts; the FHIR reader refuses a resource with a key twice anyway.
+/// </remarks>
 internal static class RecordEntryFilter
 {
     // Days beyond the window that are still kept: the policy compares dates as days in the order's and in UTC's
@@ -22,117 +29,176 @@ internal static class RecordEntryFilter
     /// <param name="earliestOrderDate">
     /// The earliest date any draft order is evaluated at (its authoredOn, or today); null keeps results of every date.
     /// </param>
+    /// <returns>A filter for one request's entries, called one entry at a time (it keeps a memo that is not thread-safe).</returns>
     public static Func<JsonElement, bool> For(string patientId, IRecordInterest interest, DateOnly? earliestOrderDate = null)
     {
-        // Built once per request, not per entry: the reference text the common case compares against, and the types
-        // as an array so that an entry's type is compared in place (ValueEquals) instead of copied out as a string.
-        var patient = new PatientReference(patientId);
-        var types = interest.ResourceTypes.Select(t => (Name: t, Utf8: System.Text.Encoding.UTF8.GetBytes(t))).ToArray();
-        return resource => Keep(resource, patient, types, interest, earliestOrderDate);
+        // Built once per request, not per entry: the reference text the common case compares against, the types as
+        // UTF-8 (compared in place, without transcoding), and what each coding means to the policy: a chart repeats a
+        // handful of lab codes for months, so each distinct coding is looked up once.
+        var request = new RequestFilter(
+            new PatientReference(patientId),
+            [.. interest.ResourceTypes.Select(t => (t, Encoding.UTF8.GetBytes(t)))],
+            interest,
+            earliestOrderDate);
+        return request.Keep;
     }
 
-    private static bool Keep(JsonElement resource, PatientReference patient, (string Name, byte[] Utf8)[] types, IRecordInterest interest, DateOnly? earliestOrderDate)
+    private sealed class RequestFilter(PatientReference patient, (string Name, byte[] Utf8)[] types, IRecordInterest interest, DateOnly? earliestOrderDate)
     {
-        if (!resource.TryGetProperty("resourceType"u8, out var typeJson) || typeJson.ValueKind != JsonValueKind.String)
-        {
-            return true;
-        }
+        private readonly Dictionary<(string System, string Code), (bool Matters, int? Days)> _codings = [];
 
-        return TypeOf(typeJson, types) switch
+        public bool Keep(JsonElement resource)
         {
-            null => false,
-            // Referenced by medication uses of this patient; it names no patient itself.
-            "Medication" => true,
-            "Patient" => !resource.TryGetProperty("id"u8, out var id) || id.ValueKind != JsonValueKind.String || id.ValueEquals(patient.IdUtf8),
-            "Coverage" => Mine(resource, "beneficiary"u8, patient),
-            "Observation" => Mine(resource, "subject"u8, patient) && MayMatter(resource, interest, earliestOrderDate),
-            _ => Mine(resource, "subject"u8, patient),
-        };
-    }
-
-    private static string? TypeOf(JsonElement typeJson, (string Name, byte[] Utf8)[] types)
-    {
-        // Compared as UTF-8, as the JSON holds it: ValueEquals(string) transcodes the name on every call.
-        foreach (var type in types)
-        {
-            if (typeJson.ValueEquals(type.Utf8))
+            if (resource.ValueKind != JsonValueKind.Object)
             {
-                return type.Name;
+                return true;
             }
-        }
 
-        return null;
-    }
-
-    /// <summary>The forms a reference to the patient takes: <c>Patient/id</c>, or an absolute URL ending in it.</summary>
-    private sealed class PatientReference(string id)
-    {
-        public string Id { get; } = id;
-
-        public string Relative { get; } = "Patient/" + id;
-
-        // The same two as UTF-8, compared with the JSON in place without transcoding.
-        public byte[] IdUtf8 { get; } = System.Text.Encoding.UTF8.GetBytes(id);
-
-        public byte[] RelativeUtf8 { get; } = System.Text.Encoding.UTF8.GetBytes("Patient/" + id);
-
-        public string Suffix { get; } = "/Patient/" + id;
-    }
-
-    private static bool Mine(JsonElement resource, ReadOnlySpan<byte> element, PatientReference patient)
-    {
-        if (!resource.TryGetProperty(element, out var reference))
-        {
-            return false;
-        }
-
-        if (reference.ValueKind != JsonValueKind.Object
-            || !reference.TryGetProperty("reference"u8, out var value)
-            || value.ValueKind != JsonValueKind.String)
-        {
-            // An odd shape (an array the repair would unwrap, say): keep it and let the builder decide.
-            return reference.ValueKind is JsonValueKind.Array;
-        }
-
-        // The usual reference, compared where it lies; anything else (absolute, versioned, escaped) is read out.
-        if (value.ValueEquals(patient.RelativeUtf8))
-        {
-            return true;
-        }
-
-        var text = value.GetString()!;
-        var history = text.IndexOf("/_history/", StringComparison.Ordinal);
-        var path = history >= 0 ? text.AsSpan(0, history) : text.AsSpan();
-        return path.SequenceEqual(patient.Relative) || path.EndsWith(patient.Suffix, StringComparison.Ordinal);
-    }
-
-    private static bool MayMatter(JsonElement observation, IRecordInterest interest, DateOnly? earliestOrderDate)
-    {
-        var lookback = new Lookback();
-        Matches(observation, "code"u8, interest, ref lookback);
-        Matches(observation, "valueCodeableConcept"u8, interest, ref lookback);
-        if (observation.TryGetProperty("component"u8, out var components) && components.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var component in components.EnumerateArray())
+            var members = Members.Of(resource);
+            if (members.ResourceType is not { ValueKind: JsonValueKind.String } typeJson)
             {
-                if (component.ValueKind == JsonValueKind.Object)
+                return true;
+            }
+
+            return TypeOf(typeJson) switch
+            {
+                null => false,
+                // Referenced by medication uses of this patient; it names no patient itself.
+                "Medication" => true,
+                "Patient" => members.Id is not { ValueKind: JsonValueKind.String } id || id.ValueEquals(patient.IdUtf8),
+                "Coverage" => Mine(members.Beneficiary),
+                "Observation" => Mine(members.Subject) && MayMatter(members),
+                _ => Mine(members.Subject),
+            };
+        }
+
+        private string? TypeOf(JsonElement typeJson)
+        {
+            foreach (var type in types)
+            {
+                if (typeJson.ValueEquals(type.Utf8))
                 {
-                    Matches(component, "code"u8, interest, ref lookback);
-                    Matches(component, "valueCodeableConcept"u8, interest, ref lookback);
+                    return type.Name;
+                }
+            }
+
+            return null;
+        }
+
+        private bool Mine(JsonElement? element)
+        {
+            if (element is not { } reference)
+            {
+                return false;
+            }
+
+            if (reference.ValueKind != JsonValueKind.Object
+                || !reference.TryGetProperty("reference"u8, out var value)
+                || value.ValueKind != JsonValueKind.String)
+            {
+                // An odd shape (an array the repair would unwrap, say): keep it and let the builder decide.
+                return reference.ValueKind is JsonValueKind.Array;
+            }
+
+            // The usual reference, compared where it lies; anything else (absolute, versioned, escaped) is read out.
+            if (value.ValueEquals(patient.RelativeUtf8))
+            {
+                return true;
+            }
+
+            var text = value.GetString()!;
+            var history = text.IndexOf("/_history/", StringComparison.Ordinal);
+            var path = history >= 0 ? text.AsSpan(0, history) : text.AsSpan();
+            return path.SequenceEqual(patient.Relative) || path.EndsWith(patient.Suffix, StringComparison.Ordinal);
+        }
+
+        private bool MayMatter(in Members observation)
+        {
+            var lookback = new Lookback();
+            Matches(observation.Code, ref lookback);
+            Matches(observation.ValueCodeableConcept, ref lookback);
+            if (observation.Component is { ValueKind: JsonValueKind.Array } components)
+            {
+                foreach (var component in components.EnumerateArray())
+                {
+                    if (component.ValueKind == JsonValueKind.Object)
+                    {
+                        Matches(component.TryGetProperty("code"u8, out var code) ? code : null, ref lookback);
+                        Matches(component.TryGetProperty("valueCodeableConcept"u8, out var value) ? value : null, ref lookback);
+                    }
+                }
+            }
+
+            if (!lookback.Matters)
+            {
+                return false;
+            }
+
+            // An order dated in the first days of the calendar (authoredOn 0001) leaves no day before the window to skip.
+            return lookback.Unbounded
+                || earliestOrderDate is not { } orderDate
+                || orderDate.DayNumber - lookback.Days - WindowMargin is var cutoff && cutoff <= DateOnly.MinValue.DayNumber
+                || !OlderThan(observation, DateOnly.FromDayNumber(cutoff));
+        }
+
+        private void Matches(JsonElement? element, ref Lookback lookback)
+        {
+            if (element is not { } concept)
+            {
+                return;
+            }
+
+            // A concept of the wrong shape cannot be judged here: keep it, at any date.
+            if (concept.ValueKind != JsonValueKind.Object)
+            {
+                lookback.Keep(null);
+                return;
+            }
+
+            if (!concept.TryGetProperty("coding"u8, out var codings))
+            {
+                return;
+            }
+
+            if (codings.ValueKind != JsonValueKind.Array)
+            {
+                lookback.Keep(null);
+                return;
+            }
+
+            foreach (var coding in codings.EnumerateArray())
+            {
+                if (coding.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
+                if (coding.TryGetProperty("system"u8, out var system) && system.ValueKind == JsonValueKind.String
+                    && coding.TryGetProperty("code"u8, out var code) && code.ValueKind == JsonValueKind.String)
+                {
+                    if (Interest(system.GetString()!, code.GetString()!) is (true, var days))
+                    {
+                        lookback.Keep(days);
+                    }
+                }
+                else
+                {
+                    lookback.Keep(null);
                 }
             }
         }
 
-        if (!lookback.Matters)
+        /// <summary>Whether a coding matters to the policy and, if only within a window before the order, how many days.</summary>
+        private (bool Matters, int? Days) Interest(string system, string code)
         {
-            return false;
-        }
+            ref var known = ref CollectionsMarshal.GetValueRefOrAddDefault(_codings, (system, code), out var seen);
+            if (!seen)
+            {
+                known = interest.ObservationCodingMatters(system, code) ? (true, interest.ObservationLookbackDays(system, code)) : (false, null);
+            }
 
-        // An order dated in the first days of the calendar (authoredOn 0001) leaves no day before the window to skip.
-        return lookback.Unbounded
-            || earliestOrderDate is not { } orderDate
-            || orderDate.DayNumber - lookback.Days - WindowMargin is var cutoff && cutoff <= DateOnly.MinValue.DayNumber
-            || !OlderThan(observation, DateOnly.FromDayNumber(cutoff));
+            return known;
+        }
     }
 
     /// <summary>What the codings found so far say: nothing matters, results of any date matter, or only the last N days'.</summary>
@@ -156,95 +222,136 @@ internal static class RecordEntryFilter
         }
     }
 
-    private static void Matches(JsonElement parent, ReadOnlySpan<byte> element, IRecordInterest interest, ref Lookback lookback)
+    /// <summary>The forms a reference to the patient takes: <c>Patient/id</c>, or an absolute URL ending in it.</summary>
+    private sealed class PatientReference(string id)
     {
-        if (!parent.TryGetProperty(element, out var concept))
-        {
-            return;
-        }
+        public string Relative { get; } = "Patient/" + id;
 
-        // A concept of the wrong shape cannot be judged here: keep it, at any date.
-        if (concept.ValueKind != JsonValueKind.Object)
-        {
-            lookback.Keep(null);
-            return;
-        }
+        public string Suffix { get; } = "/Patient/" + id;
 
-        if (!concept.TryGetProperty("coding"u8, out var codings))
-        {
-            return;
-        }
+        // The id and the relative reference as UTF-8, compared with the JSON in place.
+        public byte[] IdUtf8 { get; } = Encoding.UTF8.GetBytes(id);
 
-        if (codings.ValueKind != JsonValueKind.Array)
-        {
-            lookback.Keep(null);
-            return;
-        }
-
-        foreach (var coding in codings.EnumerateArray())
-        {
-            if (coding.ValueKind != JsonValueKind.Object)
-            {
-                continue;
-            }
-
-            if (coding.TryGetProperty("system"u8, out var system) && system.ValueKind == JsonValueKind.String
-                && coding.TryGetProperty("code"u8, out var code) && code.ValueKind == JsonValueKind.String)
-            {
-                var (systemText, codeText) = (system.GetString()!, code.GetString()!);
-                if (interest.ObservationCodingMatters(systemText, codeText))
-                {
-                    lookback.Keep(interest.ObservationLookbackDays(systemText, codeText));
-                }
-            }
-            else
-            {
-                lookback.Keep(null);
-            }
-        }
+        public byte[] RelativeUtf8 { get; } = Encoding.UTF8.GetBytes("Patient/" + id);
     }
 
     /// <summary>
     /// True only when the result's date, read as the policy reads it (effective[x]'s start, else issued), parses and
     /// falls before <paramref name="cutoff"/>. Anything else (no date, an odd shape, two effective[x]) is kept.
     /// </summary>
-    private static bool OlderThan(JsonElement observation, DateOnly cutoff)
+    private static bool OlderThan(in Members observation, DateOnly cutoff)
     {
-        string? text = null;
-        var effectives = 0;
-        foreach (var member in observation.EnumerateObject())
-        {
-            if (member.NameEquals("effectiveDateTime"u8) || member.NameEquals("effectiveInstant"u8))
-            {
-                effectives++;
-                text = member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString() : null;
-            }
-            else if (member.NameEquals("effectivePeriod"u8))
-            {
-                effectives++;
-                text = member.Value.ValueKind == JsonValueKind.Object && member.Value.TryGetProperty("start"u8, out var start) && start.ValueKind == JsonValueKind.String
-                    ? start.GetString()
-                    : null;
-            }
-            else if (member.NameEquals("effectiveTiming"u8))
-            {
-                effectives++;
-            }
-        }
-
-        if (effectives > 1)
+        if (observation.Effectives > 1)
         {
             return false;
         }
 
-        if (effectives == 0 || (text is null && observation.TryGetProperty("effectiveTiming"u8, out _)))
+        var text = observation.EffectiveText();
+        if (observation.Effectives == 0 || (text is null && observation.EffectiveIsTiming))
         {
             // BaselineLiverTests falls back to issued when there is no effective dateTime, period or instant.
-            text = observation.TryGetProperty("issued"u8, out var issued) && issued.ValueKind == JsonValueKind.String ? issued.GetString() : null;
+            text = observation.Issued is { ValueKind: JsonValueKind.String } issued ? issued.GetString() : null;
         }
 
         // The policy reads the date with FhirDates.Parse, as UTC; the calendar day written (Bounds, without Firely's
         // dateTime parse, which was most of this filter's cost) is within a day of that, and the margin covers it.
         return Fhir.FhirDates.Bounds(text) is { } days && days.Earliest < cutoff;
+    }
+
+    /// <summary>The members the filter reads, found in one pass over the resource; the last of a repeated key counts.</summary>
+    private struct Members
+    {
+        public JsonElement? ResourceType;
+        public JsonElement? Id;
+        public JsonElement? Subject;
+        public JsonElement? Beneficiary;
+        public JsonElement? Code;
+        public JsonElement? ValueCodeableConcept;
+        public JsonElement? Component;
+        public JsonElement? Issued;
+
+        /// <summary>How many effective[x] members there are (dateTime, instant, period or timing).</summary>
+        public int Effectives;
+
+        /// <summary>The value of the last effective[x] member, and which of them it was.</summary>
+        public JsonElement? Effective;
+
+        public bool EffectiveIsPeriod;
+
+        public bool EffectiveIsTiming;
+
+        public static Members Of(JsonElement resource)
+        {
+            var found = new Members();
+            foreach (var member in resource.EnumerateObject())
+            {
+                var raw = JsonMarshal.GetRawUtf8PropertyName(member);
+
+                // An escaped key ("\u0063ode") is compared decoded; nobody sends one, so the slow way is fine.
+                var name = raw.IndexOf((byte)'\\') >= 0 ? Encoding.UTF8.GetBytes(member.Name) : raw;
+                found.Take(name, member.Value);
+            }
+
+            return found;
+        }
+
+        private void Take(ReadOnlySpan<byte> name, JsonElement value)
+        {
+            if (name.SequenceEqual("resourceType"u8))
+            {
+                ResourceType = value;
+            }
+            else if (name.SequenceEqual("id"u8))
+            {
+                Id = value;
+            }
+            else if (name.SequenceEqual("subject"u8))
+            {
+                Subject = value;
+            }
+            else if (name.SequenceEqual("beneficiary"u8))
+            {
+                Beneficiary = value;
+            }
+            else if (name.SequenceEqual("code"u8))
+            {
+                Code = value;
+            }
+            else if (name.SequenceEqual("valueCodeableConcept"u8))
+            {
+                ValueCodeableConcept = value;
+            }
+            else if (name.SequenceEqual("component"u8))
+            {
+                Component = value;
+            }
+            else if (name.SequenceEqual("issued"u8))
+            {
+                Issued = value;
+            }
+            else if (name.SequenceEqual("effectiveDateTime"u8) || name.SequenceEqual("effectiveInstant"u8))
+            {
+                (Effectives, Effective, EffectiveIsPeriod, EffectiveIsTiming) = (Effectives + 1, value, false, false);
+            }
+            else if (name.SequenceEqual("effectivePeriod"u8))
+            {
+                (Effectives, Effective, EffectiveIsPeriod, EffectiveIsTiming) = (Effectives + 1, value, true, false);
+            }
+            else if (name.SequenceEqual("effectiveTiming"u8))
+            {
+                (Effectives, Effective, EffectiveIsPeriod, EffectiveIsTiming) = (Effectives + 1, value, false, true);
+            }
+        }
+
+        /// <summary>The one effective[x]'s date as written (a period's start); null for a timing or an odd shape.</summary>
+        public readonly string? EffectiveText() => Effective switch
+        {
+            null => null,
+            _ when EffectiveIsTiming => null,
+            { ValueKind: JsonValueKind.Object } period when EffectiveIsPeriod =>
+                period.TryGetProperty("start"u8, out var start) && start.ValueKind == JsonValueKind.String ? start.GetString() : null,
+            { ValueKind: JsonValueKind.String } dateTime when !EffectiveIsPeriod => dateTime.GetString(),
+            _ => null,
+        };
     }
 }

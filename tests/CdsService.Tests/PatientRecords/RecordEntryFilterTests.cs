@@ -63,4 +63,22 @@ public sealed class RecordEntryFilterTests
         Assert.False(RecordEntryFilter.For("pat-1", new BesponsaRecordInterest(30), new DateOnly(2026, 11, 28))(old));
         Assert.True(RecordEntryFilter.For("pat-1", new BesponsaRecordInterest(365), new DateOnly(2026, 11, 28))(old));
     }
+
+    [Fact]
+    public void Escaped_keys_are_read_as_their_names_and_the_last_of_a_repeated_key_counts()
+    {
+        // The filter reads each resource's members in one pass, comparing raw names; an escaped key ("\u0063ode") must
+        // still count as the element it names, and, as with a lookup by name, the last of two keys wins (the FHIR
+        // reader then refuses such an entry: JSON129).
+        using var document = JsonDocument.Parse(TestFiles.Read("tests/fhir/entry-filter-escaped-keys.json"));
+        var keep = RecordEntryFilter.For("pat-1", new BesponsaRecordInterest(baselineLabWindowDays: 30), new DateOnly(2026, 11, 28));
+
+        var kept = document.RootElement.GetProperty("entry").EnumerateArray()
+            .Select(e => e.GetProperty("resource"))
+            .Where(keep)
+            .Select(r => r.GetProperty("id").GetString())
+            .ToList();
+
+        Assert.Equal(["alt-in-window-escaped-keys", "alt-last-of-two-subjects-counts"], kept);
+    }
 }
