@@ -119,7 +119,6 @@ internal sealed class FhirJsonReader
         {
             index++;
             options.CancellationToken.ThrowIfCancellationRequested();
-            var path = $"Bundle.entry[{index}]";
             if (entry.ValueKind == JsonValueKind.Null)
             {
                 issues.Add(new FhirParseIssue(ShapeRepair.RepairedCode, "Bundle.entry"));
@@ -128,14 +127,14 @@ internal sealed class FhirJsonReader
 
             if (entry.ValueKind != JsonValueKind.Object)
             {
-                BadEntry(path, "is not a JSON object", "JSON131", options, issues);
+                BadEntry(EntryPath(index), "is not a JSON object", "JSON131", options, issues);
                 continue;
             }
 
             if (JsonInput.DuplicateIn(entry) is not null)
             {
                 // Two "resource" keys, say: which one is the entry's cannot be known.
-                BadEntry(path, $"has a duplicate key ({DuplicateKeyCode})", DuplicateKeyCode, options, issues);
+                BadEntry(EntryPath(index), $"has a duplicate key ({DuplicateKeyCode})", DuplicateKeyCode, options, issues);
                 continue;
             }
 
@@ -155,7 +154,7 @@ internal sealed class FhirJsonReader
                 var child = Read(resourceJson, entryOptions, unread);
                 foreach (var issue in child.Issues)
                 {
-                    issues.Add(issue with { Path = $"{path}.resource{Tail(issue.Path)}" });
+                    issues.Add(issue with { Path = $"{EntryPath(index)}.resource{Tail(issue.Path)}" });
                 }
 
                 issues.Suppress(child.SuppressedIssues);
@@ -163,12 +162,15 @@ internal sealed class FhirJsonReader
             }
             catch (FhirParseException e) when (e is not NotR4Exception and not FhirLimitException)
             {
-                BadEntry($"{path}.resource", e.Message, e.Code, options, issues);
+                BadEntry($"{EntryPath(index)}.resource", e.Message, e.Code, options, issues);
             }
         }
 
         return bundle;
     }
+
+    // Formatted only for an issue: most entries have none, and a 90-entry prefetch formatted 90 paths for nothing.
+    private static string EntryPath(int index) => $"Bundle.entry[{index}]";
 
     private static string Tail(string path) => path.IndexOf('.') is var dot and >= 0 ? path[dot..] : "";
 
