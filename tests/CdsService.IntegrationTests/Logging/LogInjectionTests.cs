@@ -63,8 +63,8 @@ public sealed class LogInjectionTests : IDisposable
         var entries = bundle["entry"]!.AsArray();
         for (var i = 0; i < 4_000; i++)
         {
-            // An empty string inside a repeating element the policy reads (an unread one, such as identifier, never
-            // reaches the parser): each is a tolerated repair.
+            // An empty string inside a repeating element the policy reads (an unread one, such as identifier or
+            // category, never reaches the parser): each is a tolerated repair.
             entries.Add(new JsonObject
             {
                 ["resource"] = new JsonObject
@@ -72,7 +72,7 @@ public sealed class LogInjectionTests : IDisposable
                     ["resourceType"] = "Condition",
                     ["id"] = $"c{i}",
                     ["subject"] = new JsonObject { ["reference"] = "Patient/pat-05" },
-                    ["category"] = new JsonArray(new JsonObject { ["text"] = "" }),
+                    ["code"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["display"] = "" }) },
                 },
             });
         }
