@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -35,34 +34,15 @@ internal sealed class ElementNames
 
     public bool Contains(JsonProperty member)
     {
-        var raw = JsonMarshal.GetRawUtf8PropertyName(member);
-        if (raw.IndexOf((byte)'\\') >= 0)
-        {
-            // An escaped name ("\u0074ext" is "text") is compared unescaped; nobody sends one, so the slow way is fine.
-            return ContainsEscaped(member);
-        }
-
-        if (raw.Length >= _byLength.Length)
+        var name = JsonInput.NameUtf8(member);
+        if (name.Length >= _byLength.Length)
         {
             return false;
         }
 
-        foreach (var name in _byLength[raw.Length])
+        foreach (var candidate in _byLength[name.Length])
         {
-            if (raw.SequenceEqual(name))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private bool ContainsEscaped(JsonProperty member)
-    {
-        foreach (var name in _utf8)
-        {
-            if (member.NameEquals(name))
+            if (name.SequenceEqual(candidate))
             {
                 return true;
             }

@@ -62,6 +62,16 @@ internal static class JsonInput
     }
 
     /// <summary>
+    /// A member's name as unescaped UTF-8, to compare byte for byte: its raw bytes as sent, decoded only when they hold
+    /// an escape (<c>"\u0063ode"</c> is <c>code</c>), which nobody sends, so that case may allocate.
+    /// </summary>
+    public static ReadOnlySpan<byte> NameUtf8(JsonProperty member)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(member);
+        return raw.IndexOf((byte)'\\') < 0 ? raw : Encoding.UTF8.GetBytes(member.Name);
+    }
+
+    /// <summary>
     /// The path below <paramref name="path"/> of the first key that appears twice in one object, or null; with
     /// <paramref name="deep"/>, in nested objects and arrays too. Keys are compared as decoded text, as the parser does
     /// (<c>"a"</c> and <c>"\u0061"</c> are the same key).

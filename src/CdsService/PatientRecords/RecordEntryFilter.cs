@@ -247,7 +247,7 @@ internal static class RecordEntryFilter
         }
 
         var text = observation.EffectiveText();
-        if (observation.Effectives == 0 || (text is null && observation.EffectiveIsTiming))
+        if (observation.Effectives == 0 || (text is null && observation.EffectiveType == EffectiveKind.Timing))
         {
             // BaselineLiverTests falls back to issued when there is no effective dateTime, period or instant.
             text = observation.Issued is { ValueKind: JsonValueKind.String } issued ? issued.GetString() : null;
@@ -256,6 +256,14 @@ internal static class RecordEntryFilter
         // The policy reads the date with FhirDates.Parse, as UTC; the calendar day written (Bounds, without Firely's
         // dateTime parse, which was most of this filter's cost) is within a day of that, and the margin covers it.
         return Fhir.FhirDates.Bounds(text) is { } days && days.Earliest < cutoff;
+    }
+
+    private enum EffectiveKind
+    {
+        None,
+        DateTime,
+        Period,
+        Timing,
     }
 
     /// <summary>The members the filter reads, found in one pass over the resource; the last of a repeated key counts.</summary>
@@ -276,20 +284,14 @@ internal static class RecordEntryFilter
         /// <summary>The value of the last effective[x] member, and which of them it was.</summary>
         public JsonElement? Effective;
 
-        public bool EffectiveIsPeriod;
-
-        public bool EffectiveIsTiming;
+        public EffectiveKind EffectiveType;
 
         public static Members Of(JsonElement resource)
         {
             var found = new Members();
             foreach (var member in resource.EnumerateObject())
             {
-                var raw = JsonMarshal.GetRawUtf8PropertyName(member);
-
-                // An escaped key ("\u0063ode") is compared decoded; nobody sends one, so the slow way is fine.
-                var name = raw.IndexOf((byte)'\\') >= 0 ? Encoding.UTF8.GetBytes(member.Name) : raw;
-                found.Take(name, member.Value);
+                found.Take(Fhir.JsonInput.NameUtf8(member), member.Value);
             }
 
             return found;
@@ -329,28 +331,24 @@ internal static class RecordEntryFilter
             {
                 Issued = value;
             }
-            else if (name.SequenceEqual("effectiveDateTime"u8) || name.SequenceEqual("effectiveInstant"u8))
+            else if (EffectiveKindOf(name) is var kind and not EffectiveKind.None)
             {
-                (Effectives, Effective, EffectiveIsPeriod, EffectiveIsTiming) = (Effectives + 1, value, false, false);
-            }
-            else if (name.SequenceEqual("effectivePeriod"u8))
-            {
-                (Effectives, Effective, EffectiveIsPeriod, EffectiveIsTiming) = (Effectives + 1, value, true, false);
-            }
-            else if (name.SequenceEqual("effectiveTiming"u8))
-            {
-                (Effectives, Effective, EffectiveIsPeriod, EffectiveIsTiming) = (Effectives + 1, value, false, true);
+                (Effectives, Effective, EffectiveType) = (Effectives + 1, value, kind);
             }
         }
 
+        private static EffectiveKind EffectiveKindOf(ReadOnlySpan<byte> name) =>
+            name.SequenceEqual("effectiveDateTime"u8) || name.SequenceEqual("effectiveInstant"u8) ? EffectiveKind.DateTime
+            : name.SequenceEqual("effectivePeriod"u8) ? EffectiveKind.Period
+            : name.SequenceEqual("effectiveTiming"u8) ? EffectiveKind.Timing
+            : EffectiveKind.None;
+
         /// <summary>The one effective[x]'s date as written (a period's start); null for a timing or an odd shape.</summary>
-        public readonly string? EffectiveText() => Effective switch
+        public readonly string? EffectiveText() => (EffectiveType, Effective) switch
         {
-            null => null,
-            _ when EffectiveIsTiming => null,
-            { ValueKind: JsonValueKind.Object } period when EffectiveIsPeriod =>
+            (EffectiveKind.DateTime, { ValueKind: JsonValueKind.String } dateTime) => dateTime.GetString(),
+            (EffectiveKind.Period, { ValueKind: JsonValueKind.Object } period) =>
                 period.TryGetProperty("start"u8, out var start) && start.ValueKind == JsonValueKind.String ? start.GetString() : null,
-            { ValueKind: JsonValueKind.String } dateTime when !EffectiveIsPeriod => dateTime.GetString(),
             _ => null,
         };
     }
