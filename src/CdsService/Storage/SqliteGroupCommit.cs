@@ -16,11 +16,11 @@ namespace CdsService.Storage;
 /// trail, for its part, is never starved by a steady stream of callers.
 /// </para>
 /// <para>
-/// One connection serves every group of a drain, so its pragmas and its prepared statements are paid once per burst,
-/// not once per group; it goes back to the pool when the queue is empty, and is thrown away after a failed group,
-/// whose connection state nobody can vouch for. No loop outlives its queue and nothing here needs disposing: a batch
-/// runs on the thread pool only while writes are waiting, so an audit drain at shutdown, after the container has
-/// disposed the store, still gets committed.
+/// One connection serves every group, so its pragmas are paid once, not once per group or per burst; it is thrown
+/// away after a failed group, whose connection state nobody can vouch for, and the next group opens another. No loop
+/// outlives its queue: the caller that finds the writer idle commits the next group itself (so a lone durable write
+/// costs no thread hand-off), and what queued behind it goes on on the thread pool only while writes are waiting, so
+/// an audit drain at shutdown, after the container has disposed the store, still gets committed.
 /// </para>
 /// </remarks>
 internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConnection>> open, Action? committed = null)
@@ -60,24 +60,47 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConn
 
         if (start)
         {
-            _ = Task.Run(DrainAsync, CancellationToken.None);
+            // The caller that finds the writer idle commits the next group itself, its own write among it, instead of
+            // handing it to a pool thread and waiting to be woken: at low concurrency that was two thread hand-offs (a
+            // wake-up and a context switch each) per durable write. Whatever queued meanwhile is handed on to the pool,
+            // so no caller runs other callers' groups after its own is done.
+            await DrainAsync(pending.Task);
         }
 
         return await pending.Task;
     }
 
-    private async Task DrainAsync()
+    /// <param name="handOffAfter">The inline caller's own write: once it is done, the rest of the queue goes to a pool thread.</param>
+    private async Task DrainAsync(Task? handOffAfter)
     {
         var finished = false;
         try
         {
             while (true)
             {
+                if (handOffAfter is { IsCompleted: true })
+                {
+                    lock (_sync)
+                    {
+                        if (_waited.Count == 0 && _background.Count == 0)
+                        {
+                            // Nothing queued behind it: stop here. The connection is kept for the next group (this
+                            // path is the common one; reopening it cost a pool fetch and its pragmas every time).
+                            _running = false;
+                            finished = true;
+                            return;
+                        }
+                    }
+
+                    // Still running as far as anyone else can tell: the pool thread takes over the drain.
+                    _ = Task.Run(() => DrainAsync(handOffAfter: null), CancellationToken.None);
+                    finished = true;
+                    return;
+                }
+
                 var batch = NextBatch();
                 if (batch is null)
                 {
-                    // Idle: hand the connection back before saying so, or a new drain could start on it meanwhile.
-                    await DropConnectionAsync();
                     lock (_sync)
                     {
                         if (_waited.Count == 0 && _background.Count == 0)
@@ -162,17 +185,28 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConn
                     continue;
                 }
 
-                await transaction.SaveAsync(Savepoint, CancellationToken.None);
+                // A group of one needs no savepoint: the transaction is the write, and its rollback undoes it alone.
+                var alone = batch.Count == 1;
+                if (!alone)
+                {
+                    await transaction.SaveAsync(Savepoint, CancellationToken.None);
+                }
+
                 try
                 {
                     await write.RunAsync(connection, transaction);
-                    await transaction.ReleaseAsync(Savepoint, CancellationToken.None);
+                    if (!alone)
+                    {
+                        await transaction.ReleaseAsync(Savepoint, CancellationToken.None);
+                    }
+
                     done.Add(write);
                 }
                 catch (Exception e)
                 {
+                    // Alone, nothing else is at stake: the transaction is rolled back as it is disposed.
                     write.Fail(e);
-                    if (!await UndoAsync(transaction))
+                    if (!alone && !await UndoAsync(transaction))
                     {
                         // Some errors (I/O, disk full, busy mid-statement) end the whole transaction: nothing in this
                         // batch commits, and every write fails with the error that ended it, which callers map to 503.

@@ -82,6 +82,26 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
         Assert.Equal(SqliteGroupCommit.MaxBatch + 12, await CountAsync());
     }
 
+    [Fact]
+    public async Task A_write_that_fails_alone_leaves_nothing_behind_and_the_writer_keeps_its_connection()
+    {
+        var commits = new SqliteGroupCommit(OpenAsync);
+        await commits.RunAsync((c, t) => InsertAsync(c, t, "kept"), CancellationToken.None);
+
+        // A group of one runs without a savepoint: its first row must still be undone when its second fails.
+        await Assert.ThrowsAnyAsync<DbException>(() => commits.RunAsync(
+            async (c, t) =>
+            {
+                await InsertAsync(c, t, "half");
+                return await InsertAsync(c, t, "kept");
+            },
+            CancellationToken.None));
+
+        await commits.RunAsync((c, t) => InsertAsync(c, t, "after"), CancellationToken.None);
+        Assert.Equal(2, await CountAsync());
+        Assert.Equal(1, _opened);
+    }
+
     private async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _opened);
