@@ -24,7 +24,7 @@ internal sealed class HookCallAudit(AuditQueue queue, PatientKeys patientKeys, I
     public void Record(string serviceId, HookRequest request, IReadOnlyList<PolicyDecision> decisions, CdsResponse response, TimeSpan latency)
     {
         var record = new HookCallRecord(
-            Guid.NewGuid().ToString(),
+            Storage.TimeOrderedId.Next(clock),
             request.HookInstance,
             clock.GetUtcNow(),
             serviceId,
@@ -46,7 +46,7 @@ internal sealed class HookCallAudit(AuditQueue queue, PatientKeys patientKeys, I
 
     /// <summary>A call that got no cards: what is known without trusting its body (which may not even be JSON).</summary>
     public void RecordRefused(string serviceId, int status, TimeSpan latency) => queue.Enqueue(new HookCallRecord(
-        Guid.NewGuid().ToString(),
+        Storage.TimeOrderedId.Next(clock),
         UnreadHookInstance,
         clock.GetUtcNow(),
         serviceId,

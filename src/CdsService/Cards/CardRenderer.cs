@@ -32,7 +32,7 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
             cards.AddRange(decision.Findings
                 .Select(f => RenderFinding(f, context, request))
                 .Where(c => configuration.Enabled(c.Source.Topic!.Code)));
-            if (configuration.Enabled(CrdConfiguration.CoverageInfo) && CoverageInformation.Build(decision, today) is { } action)
+            if (configuration.Enabled(CrdConfiguration.CoverageInfo) && CoverageInformation.Build(decision, today, clock) is { } action)
             {
                 actions.Add(action);
             }
@@ -60,7 +60,7 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
             Summary: Shorten(isSummary ? context.Status.Summary(decision) : finding.Summary),
             Indicator: indicator,
             Source: new CardSource(payer.Value.Name, context.PolicyUrl.AbsoluteUri, Topic: Topic(finding.Topic)),
-            Uuid: Guid.NewGuid().ToString(),
+            Uuid: Storage.TimeOrderedId.Next(clock),
             Detail: isSummary ? SummaryDetail(context) : Detail(finding, context, criteria),
             Suggestions: suggestions,
             SelectionBehavior: suggestions is null ? null : "any",
@@ -215,7 +215,7 @@ internal sealed class CardRenderer(IOptions<PayerOptions> payer, TimeProvider cl
             }
         }
 
-        return new Suggestion(proposed.Label, Guid.NewGuid().ToString(), Actions: [new CdsAction("create", proposed.Label, resource)]);
+        return new Suggestion(proposed.Label, Storage.TimeOrderedId.Next(clock), Actions: [new CdsAction("create", proposed.Label, resource)]);
     }
 
     private static CdsCoding Topic(GuidanceTopic topic) => topic switch

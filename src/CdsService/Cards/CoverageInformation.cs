@@ -14,7 +14,7 @@ internal static class CoverageInformation
 {
     private const string TempCodes = "http://hl7.org/fhir/us/davinci-crd/CodeSystem/temp";
 
-    public static CdsAction? Build(PolicyDecision decision, DateOnly today)
+    public static CdsAction? Build(PolicyDecision decision, DateOnly today, TimeProvider clock)
     {
         if (decision.CoverageReference is null || decision.Order is not DomainResource order)
         {
@@ -23,14 +23,14 @@ internal static class CoverageInformation
 
         var updated = (DomainResource)order.DeepCopy();
         updated.Extension.RemoveAll(e => e.Url == CardContract.CoverageInformationExtension);
-        updated.Extension.Add(Extension(decision, today));
+        updated.Extension.Add(Extension(decision, today, clock));
         return new CdsAction(
             "update",
             $"Add coverage information from the payer to the {decision.Policy.DrugName} order",
             updated);
     }
 
-    private static Extension Extension(PolicyDecision decision, DateOnly today)
+    private static Extension Extension(PolicyDecision decision, DateOnly today, TimeProvider clock)
     {
         var coverage = decision.Coverage;
         var ext = new Extension { Url = CardContract.CoverageInformationExtension };
@@ -65,7 +65,7 @@ internal static class CoverageInformation
 
         ext.AddExtension("reason", reason);
         ext.AddExtension("date", new Date(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
-        ext.AddExtension("coverage-assertion-id", new FhirString(Guid.NewGuid().ToString("N")));
+        ext.AddExtension("coverage-assertion-id", new FhirString(Storage.TimeOrderedId.NextCompact(clock)));
         if (decision.Determination is { } determination)
         {
             ext.AddExtension("satisfied-pa-id", new FhirString(determination.AuthorizationNumber));

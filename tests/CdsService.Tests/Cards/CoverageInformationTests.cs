@@ -14,7 +14,7 @@ public sealed class CoverageInformationTests
     [Fact]
     public void All_met_is_covered_with_prior_auth_and_the_questionnaire()
     {
-        var action = CoverageInformation.Build(Decide([Met("a"), Met("b")]), Today)!;
+        var action = CoverageInformation.Build(Decide([Met("a"), Met("b")]), Today, TimeProvider.System)!;
 
         var info = Info(action);
         Assert.Equal("covered", Code(info, "covered"));
@@ -31,7 +31,7 @@ public sealed class CoverageInformationTests
     [Fact]
     public void A_hard_stop_is_not_covered_without_pa_needed()
     {
-        var info = Info(CoverageInformation.Build(Decide([Met("a"), HardStop("b")]), Today)!);
+        var info = Info(CoverageInformation.Build(Decide([Met("a"), HardStop("b")]), Today, TimeProvider.System)!);
 
         Assert.Equal("not-covered", Code(info, "covered"));
         Assert.Null(info.GetExtension("pa-needed"));
@@ -42,7 +42,7 @@ public sealed class CoverageInformationTests
     [Fact]
     public void An_incomplete_record_is_indeterminate_for_a_technical_reason()
     {
-        var info = Info(CoverageInformation.Build(Decide([Unknown("a")], unavailable: ["observations"]), Today)!);
+        var info = Info(CoverageInformation.Build(Decide([Unknown("a")], unavailable: ["observations"]), Today, TimeProvider.System)!);
 
         Assert.Equal("indeterminate", Code(info, "covered"));
         var reason = Value<CodeableConcept>(info, "reason");
@@ -52,7 +52,7 @@ public sealed class CoverageInformationTests
     [Fact]
     public void No_known_coverage_means_no_system_action()
     {
-        Assert.Null(CoverageInformation.Build(Decide([Met("a")], withCoverage: false), Today));
+        Assert.Null(CoverageInformation.Build(Decide([Met("a")], withCoverage: false), Today, TimeProvider.System));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class CoverageInformationTests
         original.Extension.Add(new Extension(CardContract.CoverageInformationExtension, new FhirString("an earlier assertion")));
         original.Extension.Add(new Extension("http://example.org/other", new FhirString("kept")));
 
-        var updated = (MedicationRequest)CoverageInformation.Build(decision, Today)!.Resource!;
+        var updated = (MedicationRequest)CoverageInformation.Build(decision, Today, TimeProvider.System)!.Resource!;
 
         Assert.Single(updated.Extension, e => e.Url == CardContract.CoverageInformationExtension);
         Assert.Contains(updated.Extension, e => e.Url == "http://example.org/other");
