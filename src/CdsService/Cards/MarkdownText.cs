@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace CdsService.Cards;
@@ -14,6 +15,11 @@ internal static class MarkdownText
 {
     private const string AlwaysEscaped = "\\`*_[]<>!|~&";
 
+    // Every character the loop below does anything but copy: the escaped ones, the ones escaped in some contexts, line
+    // breaks and other control characters. The text between two of them is copied in one piece.
+    private static readonly SearchValues<char> NeedsAttention = SearchValues.Create(
+        AlwaysEscaped + ":.@#-+=>)" + new string([.. Enumerable.Range(0, 0xA0).Select(c => (char)c).Where(char.IsControl)]));
+
     public static string Escape(string? text)
     {
         if (string.IsNullOrEmpty(text))
@@ -24,6 +30,18 @@ internal static class MarkdownText
         var markdown = new StringBuilder(text.Length + 8);
         for (var i = 0; i < text.Length; i++)
         {
+            var plain = text.AsSpan(i).IndexOfAny(NeedsAttention);
+            if (plain != 0)
+            {
+                markdown.Append(plain < 0 ? text.AsSpan(i) : text.AsSpan(i, plain));
+                if (plain < 0)
+                {
+                    break;
+                }
+
+                i += plain;
+            }
+
             var c = text[i];
             if (c is '\r' or '\n' or '\t' || char.IsControl(c))
             {
@@ -51,5 +69,5 @@ internal static class MarkdownText
         at + what.Length <= text.Length && string.CompareOrdinal(text, at, what, 0, what.Length) == 0;
 
     // "1." or "12)" at the very start would open an ordered list.
-    private static bool IsLeadingNumber(string text, int at) => at > 0 && text[..at].All(char.IsAsciiDigit);
+    private static bool IsLeadingNumber(string text, int at) => at > 0 && !text.AsSpan(0, at).ContainsAnyExceptInRange('0', '9');
 }

@@ -111,7 +111,9 @@ internal static class FhirValueCheck
 
         foreach (var (name, value) in node.EnumerateElements())
         {
-            if (IsOverflow(value))
+            // One interface test per element, reused below: this walk visits every element of every kept resource.
+            var list = value as IList;
+            if (IsOverflow(value, list))
             {
                 // Out of reach of the typed properties, so harmless to read; a known name means a shape repair can recover it.
                 if (mapping?.FindMappedElementByName(name) is not null || mapping?.FindMappedElementByChoiceName(name) is not null)
@@ -128,20 +130,20 @@ internal static class FhirValueCheck
 
             // Firely keeps a single value where R4 wants a list (and the reverse) in the typed property, which then
             // throws when read: the shape repair wraps or unwraps it.
-            if ((value is IList) != repeating.Contains(name))
+            if ((list is not null) != repeating.Contains(name))
             {
                 finding.WrongShape ??= finding.Here(name);
                 continue;
             }
 
-            if (value is Base child)
+            if (list is null)
             {
-                if (!Visit(child, name, finding, depth))
+                if (value is Base child && !Visit(child, name, finding, depth))
                 {
                     return false;
                 }
             }
-            else if (value is IList list)
+            else
             {
                 for (var i = 0; i < list.Count; i++)
                 {
@@ -191,8 +193,8 @@ internal static class FhirValueCheck
         return usable;
     }
 
-    private static bool IsOverflow(object? value) =>
-        value is DynamicPrimitive or DynamicDataType || (value is IList { Count: > 0 } list && list[0] is DynamicPrimitive or DynamicDataType);
+    private static bool IsOverflow(object? value, IList? list) =>
+        list is null ? value is DynamicPrimitive or DynamicDataType : list.Count > 0 && list[0] is DynamicPrimitive or DynamicDataType;
 
     private static string? Unreadable(PrimitiveType primitive, Finding finding)
     {
