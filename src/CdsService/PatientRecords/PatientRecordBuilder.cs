@@ -14,11 +14,17 @@ internal static class PatientRecordBuilder
     /// </param>
     public static PatientRecord Build(string patientId, IEnumerable<Resource> received, IEnumerable<string> unavailable, Bundle? draftOrders = null)
     {
-        var pool = Flatten(received)
-            .Where(r => r.Id is not null)
-            .GroupBy(r => (r.TypeName, r.Id))
-            .Select(g => g.First())
-            .ToList();
+        // The first of each (type, id), in the order received.
+        var seen = new HashSet<(string, string)>();
+        var pool = new List<Resource>();
+        foreach (var resource in Flatten(received))
+        {
+            if (resource.Id is { } id && seen.Add((resource.TypeName, id)))
+            {
+                pool.Add(resource);
+            }
+        }
+
         var drafts = draftOrders?.Entry.Select(e => e.Resource).OfType<Resource>().ToList() ?? [];
         var medications = MedicationIndex.From([.. pool.OfType<Medication>(), .. drafts.OfType<Medication>()]);
         bool Mine(ResourceReference? subject) => References.PointsTo(subject, "Patient", patientId);
