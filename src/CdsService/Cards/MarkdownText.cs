@@ -31,16 +31,14 @@ internal static class MarkdownText
         for (var i = 0; i < text.Length; i++)
         {
             var plain = text.AsSpan(i).IndexOfAny(NeedsAttention);
-            if (plain != 0)
+            if (plain < 0)
             {
-                markdown.Append(plain < 0 ? text.AsSpan(i) : text.AsSpan(i, plain));
-                if (plain < 0)
-                {
-                    break;
-                }
-
-                i += plain;
+                markdown.Append(text.AsSpan(i));
+                break;
             }
+
+            markdown.Append(text.AsSpan(i, plain));
+            i += plain;
 
             var c = text[i];
             if (c is '\r' or '\n' or '\t' || char.IsControl(c))
