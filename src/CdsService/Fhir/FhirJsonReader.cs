@@ -152,9 +152,13 @@ internal sealed class FhirJsonReader
             try
             {
                 var child = Read(resourceJson, entryOptions, unread);
-                foreach (var issue in child.Issues)
+                if (child.Issues.Count > 0)
                 {
-                    issues.Add(issue with { Path = $"{EntryPath(index)}.resource{Tail(issue.Path)}" });
+                    var resourcePath = $"{EntryPath(index)}.resource";
+                    foreach (var issue in child.Issues)
+                    {
+                        issues.Add(issue with { Path = resourcePath + Tail(issue.Path) });
+                    }
                 }
 
                 issues.Suppress(child.SuppressedIssues);
