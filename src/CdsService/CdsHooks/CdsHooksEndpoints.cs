@@ -29,6 +29,7 @@ internal static partial class CdsHooksEndpoints
         IEnumerable<ICdsService> services,
         HookRequestReader reader,
         IOptions<CdsOptions> options,
+        WarmUpClient warmUp,
         [FromServices] Hosting.EndpointLoggers loggers,
         CancellationToken cancellationToken)
     {
@@ -50,14 +51,17 @@ internal static partial class CdsHooksEndpoints
             LogToleratedFhir(logger, tolerated.Count, tolerated.Codes, tolerated.FirstPath);
         }
 
-        var response = await service.HandleAsync(request, new CdsCall(options.Value.BaseUrlFor(http.Request)), cancellationToken);
-        LogAnswered(logger, request.Hook, response.Cards.Count, response.SystemActions?.Count ?? 0, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        // The service's own start-up calls (see WarmUpClient) are rehearsals: answered in full, stored and audited never.
+        var rehearsal = warmUp.IsCaller(http.User);
+        var response = await service.HandleAsync(request, new CdsCall(options.Value.BaseUrlFor(http.Request), rehearsal), cancellationToken);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        LogAnswered(logger, rehearsal ? LogLevel.Debug : LogLevel.Information, request.Hook, response.Cards.Count, response.SystemActions?.Count ?? 0, elapsed);
         return Results.Json(response, CdsJson.Options);
     }
 
     [LoggerMessage(LogLevel.Warning, "Tolerated {FhirIssueCount} invalid FHIR values in request ({FhirIssueCodes}); first at {FhirPath}")]
     private static partial void LogToleratedFhir(ILogger logger, int fhirIssueCount, string fhirIssueCodes, string fhirPath);
 
-    [LoggerMessage(LogLevel.Information, "Answered {Hook} with {CardCount} cards and {SystemActionCount} system actions in {ElapsedMs:0.0} ms")]
-    private static partial void LogAnswered(ILogger logger, string hook, int cardCount, int systemActionCount, double elapsedMs);
+    [LoggerMessage("Answered {Hook} with {CardCount} cards and {SystemActionCount} system actions in {ElapsedMs:0.0} ms")]
+    private static partial void LogAnswered(ILogger logger, LogLevel level, string hook, int cardCount, int systemActionCount, double elapsedMs);
 }

@@ -46,7 +46,11 @@ internal sealed class CdsOptions
     /// scheme, host and path base (trustworthy only in Development, where the host header is the caller's to choose).
     /// </summary>
     public Uri BaseUrlFor(HttpRequest request) =>
+        ConfiguredBaseUrl ?? new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
+
+    /// <summary><see cref="PublicBaseUrl"/> ending in '/', or null when it is taken from each request.</summary>
+    public Uri? ConfiguredBaseUrl =>
         PublicBaseUrl is { } configured
             ? (configured.AbsoluteUri.EndsWith('/') ? configured : new Uri(configured.AbsoluteUri + "/"))
-            : new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
+            : null;
 }

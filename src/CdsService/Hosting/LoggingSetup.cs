@@ -35,6 +35,13 @@ internal static class LoggingSetup
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
 
+            // The start-up warm-up's hundreds of calls to itself are summarised in one line (WarmUp), not one each.
+            var warmUp = app.Services.GetRequiredService<Security.WarmUpClient>();
+            options.GetLevel = (http, _, exception) =>
+                exception is not null || http.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
+                : warmUp.IsCaller(http.User) ? LogEventLevel.Debug
+                : LogEventLevel.Information;
+
             // An attestation link is a credential for its form: never written to the log.
             options.GetMessageTemplateProperties = (http, path, elapsed, status) =>
             [

@@ -24,6 +24,11 @@ internal static class ServiceRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WarmUpStatus>();
         services.AddOptions<WarmUpOptions>().BindConfiguration(WarmUpOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<WarmUpCalls>();
+        services.AddHttpClient(WarmUpCalls.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10))
+
+            // Its token must never leave the host: no proxy, no redirect.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
         services.AddHostedService<WarmUp>();
         return services;
     }

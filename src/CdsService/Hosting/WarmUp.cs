@@ -24,6 +24,8 @@ internal sealed partial class WarmUp(
     IEnumerable<IDrugPolicy> policies,
     CardRenderer renderer,
     WarmUpStatus status,
+    WarmUpCalls calls,
+    Security.WarmUpClient client,
     Microsoft.Extensions.Options.IOptions<WarmUpOptions> options,
     ILogger<WarmUp> logger) : IHostedService, IDisposable
 {
@@ -60,25 +62,28 @@ internal sealed partial class WarmUp(
         LogWarmedUp(logger, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (options.Value.TierUpBudget <= TimeSpan.Zero || scenario.Count == 0)
         {
+            client.Retire();
             status.MarkWarm();
             return System.Threading.Tasks.Task.CompletedTask;
         }
 
         List<byte[]> samples = [.. scenario, .. Sample("warm-up/order-sign-90-resources.json")];
-        _tierUp = System.Threading.Tasks.Task.Run(() => TierUp(samples, _stopping.Token), CancellationToken.None);
+        _tierUp = System.Threading.Tasks.Task.Run(() => TierUpAsync(samples, _stopping.Token), CancellationToken.None);
         return System.Threading.Tasks.Task.CompletedTask;
     }
 
     /// <summary>
     /// The second phase, after the server listens (liveness answers) and before readiness: the runtime re-optimises
-    /// its own precompiled code (the BCL, System.Text.Json, collections) only after call counting starts, and compiles
-    /// it on a background thread; it postpones both for as long as new code keeps being called (its tiering delay).
-    /// So the hot path runs in cycles of a burst of runs and an idle period longer than that delay, until a whole
-    /// cycle compiles nothing, or the budget runs out; only then does the instance say it is ready. Back-to-back rounds
-    /// without the idle period (the first version of this loop) never let the delay run out: on one core the instance
-    /// went ready with nothing promoted and ran at half its steady speed for the next 10 s.
+    /// its own precompiled code (Kestrel, the BCL, System.Text.Json, collections) only after call counting starts, and
+    /// compiles it on a background thread; it postpones both for as long as new code keeps being called (its tiering
+    /// delay). So the hot path runs in cycles of a burst of runs and an idle period longer than that delay, until a
+    /// whole cycle compiles nothing, or the budget runs out; only then does the instance say it is ready. Back-to-back
+    /// rounds without the idle period (the first version of this loop) never let the delay run out: on one core the
+    /// instance went ready with nothing promoted and ran at half its steady speed for the next 10 s. The runs are calls
+    /// to the service's own endpoint over HTTP (<see cref="WarmUpCalls"/>) when it has a plain-HTTP listener, else
+    /// in-process; the warm-up client is retired when the phase ends, however it ends.
     /// </summary>
-    private void TierUp(IReadOnlyList<byte[]> samples, CancellationToken stopping)
+    private async System.Threading.Tasks.Task TierUpAsync(IReadOnlyList<byte[]> samples, CancellationToken stopping)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var budget = options.Value.TierUpBudget;
@@ -87,15 +92,23 @@ internal sealed partial class WarmUp(
         var cycles = 0;
         try
         {
-            while (!stopping.IsCancellationRequested && System.Diagnostics.Stopwatch.GetElapsedTime(started) < budget)
+            using var withinBudget = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            withinBudget.CancelAfter(budget);
+            var local = await calls.ConnectAsync(withinBudget.Token);
+            while (!withinBudget.IsCancellationRequested)
             {
-                RunHotPath(samples, RunsPerCycle, stopping);
+                if (local is null || !await calls.RunAsync(local, samples, RunsPerCycle, withinBudget.Token))
+                {
+                    local = null;
+                    RunHotPath(samples, RunsPerCycle, withinBudget.Token);
+                }
+
                 cycles++;
 
-                // Idle, so the runtime's tiering delay can run out: while this thread keeps running the hot path, the
-                // runtime keeps postponing both call counting and the background re-compilation (measured: no method
-                // was promoted during 4 s of back-to-back rounds, 700 were within a second of them stopping).
-                stopping.WaitHandle.WaitOne(idle);
+                // Idle, so the runtime's tiering delay can run out: while the hot path keeps running, the runtime keeps
+                // postponing both call counting and the background re-compilation (measured: no method was promoted
+                // during 4 s of back-to-back rounds, 700 were within a second of them stopping).
+                withinBudget.Token.WaitHandle.WaitOne(idle);
                 var now = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
                 LogCycle(logger, cycles, now - compiled);
                 // At least two cycles: promotions that the first cycle's calls start get a second idle period to show in.
@@ -112,9 +125,13 @@ internal sealed partial class WarmUp(
             // The warm-up is an optimisation: a failure here must not keep the instance out of service.
             LogTierUpFailed(logger, e.GetType().Name);
         }
+        finally
+        {
+            client.Retire();
+        }
 
         status.MarkWarm();
-        LogTieredUp(logger, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, cycles, compiled);
+        LogTieredUp(logger, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, cycles, compiled, calls.Answered);
     }
 
     // Longer than the runtime's tiering delay (100 ms, ten times that on one CPU), which restarts while new code is
@@ -189,8 +206,8 @@ internal sealed partial class WarmUp(
     [LoggerMessage(LogLevel.Information, "FHIR model and policies warmed up in {ElapsedMs:0} ms")]
     private static partial void LogWarmedUp(ILogger logger, double elapsedMs);
 
-    [LoggerMessage(LogLevel.Information, "Hot path tiered up in {ElapsedMs:0} ms ({Cycles} cycles, {Compiled} methods compiled); ready")]
-    private static partial void LogTieredUp(ILogger logger, double elapsedMs, int cycles, long compiled);
+    [LoggerMessage(LogLevel.Information, "Hot path tiered up in {ElapsedMs:0} ms ({Cycles} cycles, {Compiled} methods compiled, {Calls} calls to itself over HTTP); ready")]
+    private static partial void LogTieredUp(ILogger logger, double elapsedMs, int cycles, long compiled, int calls);
 
     [LoggerMessage(LogLevel.Debug, "Tier-up cycle {Cycle}: {Compiled} methods compiled")]
     private static partial void LogCycle(ILogger logger, int cycle, long compiled);

@@ -19,6 +19,7 @@ internal static class CdsClientAuthentication
     {
         services.AddHttpContextAccessor();
         services.AddReplayStore();
+        services.AddSingleton<WarmUpClient>();
         services.AddSingleton<TrustedClients>();
         services.AddSingleton<CdsJwtEvents>();
         services.AddSingleton<FailedAuthenticationThrottle>();
@@ -67,7 +68,7 @@ internal static class CdsClientAuthentication
             ValidTypes = ["JWT"],
             ValidAlgorithms = security.AcceptedAlgorithms,
             ValidateIssuer = true,
-            ValidIssuers = clients.Issuers,
+            ValidIssuers = clients.AcceptedIssuers,
             IssuerSigningKeyResolver = (_, token, kid, _) =>
                 token is JsonWebToken parsed && clients.Find(parsed.Issuer) is { } client ? client.KeysFor(kid, parsed.Alg) : [],
             TryAllIssuerSigningKeys = false,

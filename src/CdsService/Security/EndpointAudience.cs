@@ -10,7 +10,10 @@ namespace CdsService.Security;
 internal static class EndpointAudience
 {
     public static string For(HttpRequest request, CdsOptions options) =>
-        options.BaseUrlFor(request).AbsoluteUri.TrimEnd('/') + request.Path.ToUriComponent();
+        For(options.BaseUrlFor(request), request.Path.ToUriComponent());
+
+    /// <summary>The <c>aud</c> for <paramref name="path"/> (starting with '/') under <paramref name="baseUrl"/>.</summary>
+    public static string For(Uri baseUrl, string path) => baseUrl.AbsoluteUri.TrimEnd('/') + path;
 
     public static bool Matches(IEnumerable<string> audiences, string expected) =>
         audiences.Any(a => string.Equals(a, expected, StringComparison.Ordinal));
