@@ -31,7 +31,9 @@ internal static class RefusedCallAudit
             finally
             {
                 var status = http.Response.StatusCode;
-                if (!http.Items.ContainsKey(RecordedKey) && status is not (StatusCodes.Status401Unauthorized or StatusCodes.Status200OK))
+                // The service's own warm-up calls are rehearsals, never audited, however they end.
+                if (!http.Items.ContainsKey(RecordedKey) && status is not (StatusCodes.Status401Unauthorized or StatusCodes.Status200OK)
+                    && !http.RequestServices.GetRequiredService<Security.WarmUpClient>().IsCaller(http.User))
                 {
                     http.RequestServices.GetRequiredService<HookCallAudit>().RecordRefused(serviceId, status, Stopwatch.GetElapsedTime(started));
                 }

@@ -12,11 +12,14 @@ internal static partial class CdsHooksEndpoints
 {
     public const string DiscoveryPath = "/cds-services";
 
+    /// <summary>The name of the service-invocation endpoint (the only one the warm-up client may call).</summary>
+    public const string InvokeServiceName = "InvokeService";
+
     public static IEndpointRouteBuilder MapCdsHooks(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(DiscoveryPath).WithTags("CDS Hooks");
         group.MapGet("", GetDiscovery).WithName("Discovery").RequireAuthorization(CdsPolicies.Discovery);
-        group.MapPost("{id}", InvokeService).WithName("InvokeService").RequireAuthorization(CdsPolicies.Client);
+        group.MapPost("{id}", InvokeService).WithName(InvokeServiceName).RequireAuthorization(CdsPolicies.Client);
         return app;
     }
 

@@ -97,7 +97,9 @@ internal sealed partial class WarmUp(
             var local = await calls.ConnectAsync(withinBudget.Token);
             while (!withinBudget.IsCancellationRequested)
             {
-                if (local is null || !await calls.RunAsync(local, samples, RunsPerCycle, withinBudget.Token))
+                // Calls in flight are not cut off when the budget runs out (a cut-off call would still be answered,
+                // 499, to nobody); the budget is checked between cycles, so it can be overrun by one cycle.
+                if (local is null || !await calls.RunAsync(local, samples, RunsPerCycle, stopping))
                 {
                     local = null;
                     RunHotPath(samples, RunsPerCycle, withinBudget.Token);

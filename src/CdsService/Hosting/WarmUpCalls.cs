@@ -22,9 +22,15 @@ internal sealed partial class WarmUpCalls(
     IHttpClientFactory httpClients,
     IEnumerable<ICdsService> services,
     IOptions<CdsOptions> cds,
+    IOptions<Microsoft.AspNetCore.HttpsPolicy.HttpsRedirectionOptions> redirection,
+    IConfiguration configuration,
+    IHostEnvironment environment,
     ILogger<WarmUpCalls> logger)
 {
     public const string HttpClientName = "warm-up";
+
+    // Where ASP.NET Core's HTTPS redirection looks for the port to redirect to (configuration keys are case-insensitive).
+    private static readonly string[] HttpsPortKeys = ["HTTPS_PORT", "ANCM_HTTPS_PORT", "HTTPS_PORTS"];
 
     // A few calls at once, as an EHR's integration engine sends them, so the server's concurrent paths compile too.
     private const int Concurrency = 4;
@@ -56,7 +62,15 @@ internal sealed partial class WarmUpCalls(
             return null;
         }
 
-        var local = server.Features.Get<IServerAddressesFeature>()?.Addresses.Select(Loopback).FirstOrDefault(u => u is not null);
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        if (RedirectsToHttps(addresses))
+        {
+            // A call over plain HTTP would only be redirected (and that 307 logged as a refused call).
+            LogRedirected(logger);
+            return null;
+        }
+
+        var local = addresses.Select(Loopback).FirstOrDefault(u => u is not null);
         if (local is null)
         {
             LogNoListener(logger);
@@ -64,6 +78,13 @@ internal sealed partial class WarmUpCalls(
 
         return local;
     }
+
+    /// <summary>Whether HTTPS redirection (on outside Development) knows a port to send plain HTTP to, as it decides.</summary>
+    private bool RedirectsToHttps(ICollection<string> addresses) =>
+        !environment.IsDevelopment()
+        && (redirection.Value.HttpsPort is not null
+            || HttpsPortKeys.Any(key => !string.IsNullOrEmpty(configuration[key]))
+            || addresses.Any(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>
     /// Posts every sample to every order-sign service <paramref name="runs"/> times; false as soon as a call is not
@@ -75,15 +96,14 @@ internal sealed partial class WarmUpCalls(
         var paths = services.Where(s => s.Hook == HookDefinition.OrderSign).Select(s => $"{CdsHooksEndpoints.DiscoveryPath}/{s.Description.Id}").ToList();
         var calls = Enumerable.Range(0, runs).SelectMany(_ => paths.SelectMany(path => samples.Select(body => (path, body))));
         var failed = 0;
-        await Parallel.ForEachAsync(calls, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = stopping }, async (call, cancellationToken) =>
+        async ValueTask CallAsync((string Path, byte[] Body) call, CancellationToken cancellationToken)
         {
             if (Volatile.Read(ref failed) != 0)
             {
                 return;
             }
 
-            var refusal = await PostAsync(http, local, call.path, call.body, cancellationToken);
-            if (refusal is null)
+            if (await PostAsync(http, local, call.Path, call.Body, cancellationToken) is not { } refusal)
             {
                 Interlocked.Increment(ref _answered);
             }
@@ -91,8 +111,18 @@ internal sealed partial class WarmUpCalls(
             {
                 LogRefused(logger, refusal);
             }
-        }).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        return failed == 0 && !stopping.IsCancellationRequested;
+        }
+
+        try
+        {
+            await Parallel.ForEachAsync(calls, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = stopping }, CallAsync);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        return failed == 0;
     }
 
     /// <summary>Null when the call was answered 200, else what went wrong (a status or an exception type, never more).</summary>
@@ -150,12 +180,15 @@ internal sealed partial class WarmUpCalls(
         var host = binding.Host switch
         {
             "*" or "+" or "0.0.0.0" or "localhost" => "127.0.0.1",
-            "[::]" => "[::1]",
+            "[::]" => "127.0.0.1", // Kestrel binds the IPv6 any-address dual-mode; IPv6 may be off on the host.
             var literal when IPAddress.TryParse(literal.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip) => literal,
             _ => null,
         };
         return host is null ? null : new Uri($"http://{host}:{binding.Port}{binding.PathBase}/");
     }
+
+    [LoggerMessage(LogLevel.Information, "Warm-up runs in-process: plain HTTP is redirected to HTTPS here")]
+    private static partial void LogRedirected(ILogger logger);
 
     [LoggerMessage(LogLevel.Information, "Warm-up runs in-process: the server has no plain-HTTP listener to call over loopback")]
     private static partial void LogNoListener(ILogger logger);

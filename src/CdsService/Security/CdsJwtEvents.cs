@@ -63,7 +63,21 @@ internal sealed partial class CdsJwtEvents(
     public override async Task TokenValidated(TokenValidatedContext context)
     {
         var token = (JsonWebToken)context.SecurityToken;
-        var client = clients.Find(token.Issuer)!;
+        if (clients.Find(token.Issuer) is not { } client)
+        {
+            // Only the warm-up client leaves the list, when it retires during its own last call.
+            context.Fail(new CdsTokenRejectedException(RejectionReason.IssUntrusted));
+            return;
+        }
+
+        if (clients.IsWarmUp(token.Issuer)
+            && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName != CdsHooks.CdsHooksEndpoints.InvokeServiceName)
+        {
+            // The warm-up only rehearses hook calls: feedback or discovery under its name would be real.
+            context.Fail(new CdsTokenRejectedException(RejectionReason.IssUntrusted));
+            return;
+        }
+
         if (Check(token, client) is { } reason)
         {
             context.Fail(new CdsTokenRejectedException(reason));

@@ -40,6 +40,7 @@ internal sealed class TrustedClients : IDisposable
 {
     private readonly Dictionary<string, TrustedClient> _byIssuer = new(StringComparer.Ordinal);
     private readonly List<RemoteJwks> _published = [];
+    private readonly WarmUpClient? _warmUp;
 
     public TrustedClients(
         IOptions<CdsClientsOptions> clients,
@@ -69,6 +70,7 @@ internal sealed class TrustedClients : IDisposable
         Issuers = [.. _byIssuer.Keys];
         if (warmUp is not null && warmUp.PublicKeys.Count > 0)
         {
+            _warmUp = warmUp;
             // Its key is read on every lookup, so the client loses it the moment the warm-up retires it.
             _byIssuer[warmUp.Issuer] = new TrustedClient(new CdsClientOptions { Issuer = warmUp.Issuer }, () => warmUp.PublicKeys, null);
         }
@@ -82,7 +84,14 @@ internal sealed class TrustedClients : IDisposable
     /// <summary>Every issuer a token may name: the configured ones and, in this process only, the warm-up client's.</summary>
     public IReadOnlyCollection<string> AcceptedIssuers { get; }
 
-    public TrustedClient? Find(string? issuer) => issuer is null ? null : _byIssuer.GetValueOrDefault(issuer);
+    /// <summary>The client with this <c>iss</c>; never the warm-up client once it is retired.</summary>
+    public TrustedClient? Find(string? issuer) =>
+        issuer is null || (IsWarmUp(issuer) && _warmUp!.IsRetired)
+            ? null
+            : _byIssuer.GetValueOrDefault(issuer);
+
+    /// <summary>Whether <paramref name="issuer"/> is this process's warm-up client (trusted for hook calls only).</summary>
+    public bool IsWarmUp(string? issuer) => _warmUp is not null && string.Equals(issuer, _warmUp.Issuer, StringComparison.Ordinal);
 
     public void Dispose()
     {

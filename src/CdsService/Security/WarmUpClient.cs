@@ -36,6 +36,7 @@ internal sealed class WarmUpClient : IDisposable
         {
             // A deployment that accepts no ES384 gets no warm-up client: the warm-up runs in-process instead.
             PublicKeys = [];
+            _retired = true;
             return;
         }
 
@@ -64,16 +65,10 @@ internal sealed class WarmUpClient : IDisposable
     /// <summary>The public key the service verifies this client's tokens with: empty once retired.</summary>
     public IReadOnlyList<JsonWebKey> PublicKeys { get; private set; }
 
-    public bool IsRetired
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _key is null;
-            }
-        }
-    }
+    /// <summary>Read on every token lookup for this issuer, so a flag rather than the lock.</summary>
+    public bool IsRetired => _retired;
+
+    private volatile bool _retired;
 
     /// <summary>A fresh token for one call to <paramref name="audience"/>, or null once retired.</summary>
     public string? CreateToken(string audience)
@@ -114,6 +109,7 @@ internal sealed class WarmUpClient : IDisposable
     {
         lock (_gate)
         {
+            _retired = true;
             PublicKeys = [];
             _key?.Dispose();
             _key = null;

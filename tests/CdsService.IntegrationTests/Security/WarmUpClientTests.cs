@@ -44,7 +44,7 @@ public sealed class WarmUpClientTests
         Assert.Single(recorded);
         Assert.DoesNotContain(logs.Events, e => e.Level >= LogEventLevel.Information && e.MessageTemplate.Text.StartsWith("HTTP POST", StringComparison.Ordinal)
             && e.Timestamp < tieredUp.Timestamp);
-        Assert.DoesNotContain(logs.Events, e => e.Level >= LogEventLevel.Warning && e.MessageTemplate.Text.Contains("Warm-up", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Events, e => e.Level >= LogEventLevel.Warning && e.MessageTemplate.Text.Contains("warm-up", StringComparison.OrdinalIgnoreCase));
         Assert.True(app.Services.GetRequiredService<WarmUpClient>().IsRetired);
     }
 
@@ -68,31 +68,80 @@ public sealed class WarmUpClientTests
     }
 
     [Fact]
-    public async Task A_warm_up_token_is_a_rehearsal_in_Production_and_is_refused_once_the_client_is_retired()
+    public async Task A_warm_up_token_is_a_rehearsal_in_Production_only_on_hook_calls_and_refused_once_the_client_is_retired()
     {
         // The warm-up itself is taken out, so this test decides when the client retires.
-        using var service = new SecuredService(app => app.WithServices(s => s.Remove(s.Single(d => d.ImplementationType == typeof(WarmUp)))));
+        using var service = new SecuredService(app => app.With("Determinations:Enabled", "true")
+            .WithServices(s => s.Remove(s.Single(d => d.ImplementationType == typeof(WarmUp)))));
         var warmUp = service.App.Services.GetRequiredService<WarmUpClient>();
         var audience = SecuredService.PublicBase + CdsApp.BesponsaService;
         var first = warmUp.CreateToken(audience)!;
         var kept = warmUp.CreateToken(audience)!;
+        var feedbackToken = warmUp.CreateToken(audience + "/feedback")!;
         var operatorToken = warmUp.CreateToken(SecuredService.PublicBase + "/operator/hook-calls/x")!;
+        var impostor = service.Token(issuer: warmUp.Issuer, jku: false);
+        var forged = impostor.Set(impostor.Header, "kid", warmUp.PublicKeys[0].Kid).SignWith(service.Impostor);
 
         using var rehearsal = await service.CallWithTokenAsync(first);
+        using var feedback = await service.CallWithTokenAsync(feedbackToken, CdsApp.BesponsaService + "/feedback", """{"feedback":[]}""");
         using var operatorCall = await service.Client().SendAsync(new HttpRequestMessage(HttpMethod.Get, "/operator/hook-calls/x") { Headers = { { "Authorization", "Bearer " + operatorToken } } });
+        using var forgedCall = await service.CallWithTokenAsync(forged);
         warmUp.Retire();
         using var afterRetirement = await service.CallWithTokenAsync(kept);
         using var clinician = await service.CallWithTokenAsync(service.Token().SignWith(service.Es384));
         var recorded = await WaitForHookCallsAsync(service.App.Services.GetRequiredService<IStateStore>(), atLeast: 1);
 
+        // Scenario 05 meets every criterion: a real call is granted on the spot (a stored determination), a rehearsal never.
         Assert.Equal(HttpStatusCode.OK, rehearsal.StatusCode);
-        Assert.Contains("\"cards\"", await rehearsal.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("satisfied-pa-id", await rehearsal.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, clinician.StatusCode);
+        Assert.Contains("satisfied-pa-id", await clinician.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(SecuredService.Issuer, Assert.Single(recorded).ClientIssuer);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, feedback.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, operatorCall.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, forgedCall.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, afterRetirement.StatusCode);
         Assert.Null(warmUp.CreateToken(audience));
-        Assert.Equal(HttpStatusCode.OK, clinician.StatusCode);
-        Assert.Equal(SecuredService.Issuer, Assert.Single(recorded).ClientIssuer);
-        Assert.Contains("KidUnknown", service.Logs.Reasons);
+        // Feedback and the operator API: not its endpoints; the forged token: not its key; after retirement: not trusted.
+        Assert.Equal(["IssUntrusted", "IssUntrusted", "SignatureInvalid", "IssUntrusted"], service.Logs.Reasons);
+    }
+
+    [Fact]
+    public async Task In_Production_behind_a_public_base_URL_the_warm_up_calls_itself_over_HTTP()
+    {
+        using var service = new SecuredService(app => app.With("https_port", "").With("WarmUp:TierUpBudget", "00:00:08"));
+        service.App.UseKestrel(0);
+        service.App.StartServer();
+        using var client = service.App.CreateClient();
+
+        var ready = await WaitUntilReadyAsync(client);
+
+        Assert.Equal(HttpStatusCode.OK, ready);
+        var tieredUp = Assert.Single(service.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Hot path tiered up", StringComparison.Ordinal));
+        Assert.True((int)((ScalarValue)tieredUp.Properties["Calls"]).Value! >= 80);
+        Assert.Empty(service.Logs.Reasons);
+    }
+
+    [Fact]
+    public async Task Where_plain_HTTP_is_redirected_to_HTTPS_the_warm_up_runs_in_process()
+    {
+        using var service = new SecuredService(app => app.With("WarmUp:TierUpBudget", "00:00:08"));
+        service.App.UseKestrel(0);
+        service.App.StartServer();
+
+        // Readiness is redirected too, so the test asks the instance itself.
+        var status = service.App.Services.GetRequiredService<WarmUpStatus>();
+        for (var i = 0; i < 400 && !status.IsWarm; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(status.IsWarm);
+        Assert.Contains(service.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Warm-up runs in-process: plain HTTP is redirected", StringComparison.Ordinal));
+        var tieredUp = Assert.Single(service.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Hot path tiered up", StringComparison.Ordinal));
+        Assert.Equal(0, (int)((ScalarValue)tieredUp.Properties["Calls"]).Value!);
+        Assert.Empty(await WaitForHookCallsAsync(service.App.Services.GetRequiredService<IStateStore>(), atLeast: 0));
     }
 
     private static StringContent Scenario05() =>

@@ -9,7 +9,7 @@ public sealed class WarmUpCallsTests
     [InlineData("http://127.0.0.1:5192", "http://127.0.0.1:5192/")]
     [InlineData("http://localhost:5080", "http://127.0.0.1:5080/")]
     [InlineData("http://0.0.0.0:8080", "http://127.0.0.1:8080/")]
-    [InlineData("http://[::]:8080", "http://[::1]:8080/")]
+    [InlineData("http://[::]:8080", "http://127.0.0.1:8080/")]
     [InlineData("http://+:80", "http://127.0.0.1:80/")]
     [InlineData("http://*:80", "http://127.0.0.1:80/")]
     [InlineData("http://[::1]:5080", "http://[::1]:5080/")]
