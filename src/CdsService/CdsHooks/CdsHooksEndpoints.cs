@@ -33,6 +33,7 @@ internal static partial class CdsHooksEndpoints
         HookRequestReader reader,
         IOptions<CdsOptions> options,
         WarmUpClient warmUp,
+        Hosting.WarmUpStatus warmUpStatus,
         [FromServices] Hosting.EndpointLoggers loggers,
         CancellationToken cancellationToken)
     {
@@ -56,6 +57,11 @@ internal static partial class CdsHooksEndpoints
 
         // The service's own start-up calls (see WarmUpClient) are rehearsals: answered in full, stored and audited never.
         var rehearsal = warmUp.IsCaller(http.User);
+        if (!rehearsal)
+        {
+            warmUpStatus.NoteClientCall();
+        }
+
         var response = await service.HandleAsync(request, new CdsCall(options.Value.BaseUrlFor(http.Request), rehearsal), cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         LogAnswered(logger, rehearsal ? LogLevel.Debug : LogLevel.Information, request.Hook, response.Cards.Count, response.SystemActions?.Count ?? 0, elapsed);

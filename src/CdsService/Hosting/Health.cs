@@ -57,8 +57,21 @@ internal sealed class ReadinessCheck(WarmUpStatus warmUp, IStartupValidator conf
 internal sealed class WarmUpStatus
 {
     private volatile bool _warm;
+    private volatile bool _clientCalled;
 
     public bool IsWarm => _warm;
 
+    /// <summary>Whether a real client has called a hook yet: from then on its calls warm the path, and the warm-up's only compete.</summary>
+    public bool ClientCalled => _clientCalled;
+
     public void MarkWarm() => _warm = true;
+
+    public void NoteClientCall()
+    {
+        // Read before written: after the first call this is a read of a shared flag, not a write to its cache line.
+        if (!_clientCalled)
+        {
+            _clientCalled = true;
+        }
+    }
 }

@@ -106,6 +106,12 @@ internal sealed partial class WarmUp(
                 }
 
                 cycles++;
+                if (status.ClientCalled)
+                {
+                    // Clients' own calls warm the path from here on; more rehearsals would only slow them down.
+                    LogClientsTookOver(logger, cycles);
+                    break;
+                }
 
                 // Idle, so the runtime's tiering delay can run out: while the hot path keeps running, the runtime keeps
                 // postponing both call counting and the background re-compilation (measured: no method was promoted
@@ -166,7 +172,7 @@ internal sealed partial class WarmUp(
     private void RunHotPath(IReadOnlyList<byte[]> samples, int runs, CancellationToken cancellationToken)
     {
         var call = new CdsCall(new Uri("http://localhost/"), Rehearsal: true);
-        for (var i = 0; i < runs && !cancellationToken.IsCancellationRequested; i++)
+        for (var i = 0; i < runs && !cancellationToken.IsCancellationRequested && !status.ClientCalled; i++)
         {
             foreach (var body in samples)
             {
@@ -213,6 +219,9 @@ internal sealed partial class WarmUp(
 
     [LoggerMessage(LogLevel.Debug, "Tier-up cycle {Cycle}: {Compiled} methods compiled")]
     private static partial void LogCycle(ILogger logger, int cycle, long compiled);
+
+    [LoggerMessage(LogLevel.Information, "Clients are calling before readiness; the warm-up ends after {Cycles} cycles")]
+    private static partial void LogClientsTookOver(ILogger logger, int cycles);
 
     [LoggerMessage(LogLevel.Warning, "Tier-up warm-up stopped early ({Failure}); ready without it")]
     private static partial void LogTierUpFailed(ILogger logger, string failure);

@@ -17,6 +17,7 @@ namespace CdsService.Hosting;
 /// </summary>
 internal sealed partial class WarmUpCalls(
     WarmUpClient client,
+    WarmUpStatus status,
     IServer server,
     IHostApplicationLifetime lifetime,
     IHttpClientFactory httpClients,
@@ -98,7 +99,8 @@ internal sealed partial class WarmUpCalls(
         var failed = 0;
         async ValueTask CallAsync((string Path, byte[] Body) call, CancellationToken cancellationToken)
         {
-            if (Volatile.Read(ref failed) != 0)
+            // A client's first call ends the cycle: from then on its own calls warm the path.
+            if (Volatile.Read(ref failed) != 0 || status.ClientCalled)
             {
                 return;
             }

@@ -1,5 +1,7 @@
 using System.Net;
 using CdsService.IntegrationTests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
 
 namespace CdsService.IntegrationTests.Security;
 
@@ -29,6 +31,29 @@ public sealed class WarmUpTests
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, firstReady.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_client_call_before_readiness_ends_the_warm_up()
+    {
+        var logs = new LogCapture();
+        using var app = new CdsApp().With("WarmUp:TierUpBudget", "00:01:00")
+            .With("Serilog:MinimumLevel:Default", "Information")
+            .WithServices(s => s.AddSingleton<ILogEventSink>(logs));
+        using var client = app.CreateClient();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        using var answered = await app.PostJsonAsync(CdsApp.BesponsaService, Examples.Read("scenarios/05-ph-negative-adult-all-met/request.json"));
+        var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        while (ready.StatusCode != HttpStatusCode.OK && started.Elapsed < TimeSpan.FromSeconds(50))
+        {
+            await Task.Delay(100);
+            ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains(logs.Events, e => e.MessageTemplate.Text.StartsWith("Clients are calling before readiness", StringComparison.Ordinal));
     }
 
     [Fact]
