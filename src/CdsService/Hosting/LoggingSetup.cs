@@ -36,10 +36,11 @@ internal static class LoggingSetup
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
 
             // The start-up warm-up's hundreds of calls to itself are summarised in one line (WarmUp), not one each.
-            var warmUp = app.Services.GetRequiredService<Security.WarmUpClient>();
+            // Resolved at the first request, not while the pipeline is built: start-up validation reports bad settings first.
+            var warmUp = new Lazy<Security.WarmUpClient>(app.Services.GetRequiredService<Security.WarmUpClient>);
             options.GetLevel = (http, _, exception) =>
                 exception is not null || http.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
-                : warmUp.IsCaller(http.User) ? LogEventLevel.Debug
+                : warmUp.Value.IsCaller(http.User) ? LogEventLevel.Debug
                 : LogEventLevel.Information;
 
             // An attestation link is a credential for its form: never written to the log.

@@ -27,8 +27,11 @@ internal static class ServiceRegistration
         services.AddSingleton<WarmUpCalls>();
         services.AddHttpClient(WarmUpCalls.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10))
 
-            // Its token must never leave the host: no proxy, no redirect.
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
+            // Its token must never leave the host: no proxy, no redirect. Its few connections close soon after.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5) })
+
+            // Hundreds of calls to itself are summed up in one line (WarmUp), not logged one by one.
+            .RemoveAllLoggers();
         services.AddHostedService<WarmUp>();
         return services;
     }

@@ -95,32 +95,31 @@ internal sealed partial class WarmUp(
             using var withinBudget = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             withinBudget.CancelAfter(budget);
             var local = await calls.ConnectAsync(withinBudget.Token);
-            while (!withinBudget.IsCancellationRequested)
+            while (!withinBudget.IsCancellationRequested && !ClientsTookOver(cycles))
             {
-                // Calls in flight are not cut off when the budget runs out (a cut-off call would still be answered,
-                // 499, to nobody); the budget is checked between cycles, so it can be overrun by one cycle.
-                if (local is null || !await calls.RunAsync(local, samples, RunsPerCycle, stopping))
+                // Calls in flight are not cut off when the budget runs out (a cut-off call would still be answered, to
+                // nobody), but no new one starts: the budget can be overrun by the calls in flight, at most four.
+                if (local is null || !await calls.RunAsync(local, samples, RunsPerCycle, withinBudget.Token, stopping))
                 {
                     local = null;
                     RunHotPath(samples, RunsPerCycle, withinBudget.Token);
                 }
 
                 cycles++;
-                if (status.ClientCalled)
+                if (ClientsTookOver(cycles))
                 {
-                    // Clients' own calls warm the path from here on; more rehearsals would only slow them down.
-                    LogClientsTookOver(logger, cycles);
                     break;
                 }
 
                 // Idle, so the runtime's tiering delay can run out: while the hot path keeps running, the runtime keeps
                 // postponing both call counting and the background re-compilation (measured: no method was promoted
                 // during 4 s of back-to-back rounds, 700 were within a second of them stopping).
-                withinBudget.Token.WaitHandle.WaitOne(idle);
+                await System.Threading.Tasks.Task.Delay(idle, withinBudget.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 var now = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
                 LogCycle(logger, cycles, now - compiled);
                 // At least two cycles: promotions that the first cycle's calls start get a second idle period to show in.
-                if (now == compiled && cycles > 1)
+                // A client that called during the idle period is seen (and logged) by the loop's own check.
+                if (now == compiled && cycles > 1 && !status.ClientCalled)
                 {
                     break;
                 }
@@ -140,6 +139,21 @@ internal sealed partial class WarmUp(
 
         status.MarkWarm();
         LogTieredUp(logger, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, cycles, compiled, calls.Answered);
+    }
+
+    /// <summary>
+    /// Whether a client has called a hook: its own calls warm the path from then on, and rehearsals would only slow
+    /// them down. Checked before each cycle and after it, so a call made during an idle period is seen too.
+    /// </summary>
+    private bool ClientsTookOver(int cycles)
+    {
+        if (!status.ClientCalled)
+        {
+            return false;
+        }
+
+        LogClientsTookOver(logger, cycles);
+        return true;
     }
 
     // Longer than the runtime's tiering delay (100 ms, ten times that on one CPU), which restarts while new code is

@@ -88,10 +88,10 @@ internal sealed partial class WarmUpCalls(
             || addresses.Any(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>
-    /// Posts every sample to every order-sign service <paramref name="runs"/> times; false as soon as a call is not
+    /// Posts every sample to every order-sign service <paramref name="runs"/> times, until <paramref name="budget"/> is spent; false as soon as a call is not
     /// answered 200 (a proxy-only host name, an HTTPS redirect): the warm-up then goes on in-process.
     /// </summary>
-    public async Task<bool> RunAsync(Uri local, IReadOnlyList<byte[]> samples, int runs, CancellationToken stopping)
+    public async Task<bool> RunAsync(Uri local, IReadOnlyList<byte[]> samples, int runs, CancellationToken budget, CancellationToken stopping)
     {
         var http = httpClients.CreateClient(HttpClientName);
         var paths = services.Where(s => s.Hook == HookDefinition.OrderSign).Select(s => $"{CdsHooksEndpoints.DiscoveryPath}/{s.Description.Id}").ToList();
@@ -100,7 +100,8 @@ internal sealed partial class WarmUpCalls(
         async ValueTask CallAsync((string Path, byte[] Body) call, CancellationToken cancellationToken)
         {
             // A client's first call ends the cycle: from then on its own calls warm the path.
-            if (Volatile.Read(ref failed) != 0 || status.ClientCalled)
+            // Once the budget is spent no call starts; those in flight finish (only the host stopping cuts them off).
+            if (Volatile.Read(ref failed) != 0 || status.ClientCalled || budget.IsCancellationRequested)
             {
                 return;
             }

@@ -40,6 +40,10 @@ public sealed class WarmUpClientTests
 
         Assert.Equal(HttpStatusCode.OK, ready);
         Assert.True(calls >= 80, $"the warm-up made {calls} calls over HTTP");
+
+        // Its own calls never count as a client's: the warm-up ran its cycles and was not ended by them.
+        Assert.True((int)((ScalarValue)tieredUp.Properties["Cycles"]).Value! >= 2);
+        Assert.DoesNotContain(logs.Events, e => e.MessageTemplate.Text.StartsWith("Clients are calling", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
         Assert.Single(recorded);
         Assert.DoesNotContain(logs.Events, e => e.Level >= LogEventLevel.Information && e.MessageTemplate.Text.StartsWith("HTTP POST", StringComparison.Ordinal)
@@ -107,10 +111,12 @@ public sealed class WarmUpClientTests
         Assert.Equal(["IssUntrusted", "IssUntrusted", "SignatureInvalid", "IssUntrusted"], service.Logs.Reasons);
     }
 
-    [Fact]
-    public async Task In_Production_behind_a_public_base_URL_the_warm_up_calls_itself_over_HTTP()
+    [Theory]
+    [InlineData("https://cds.example.org")]
+    [InlineData("https://gw.example.org/payer-cds/")]
+    public async Task In_Production_behind_a_public_base_URL_the_warm_up_calls_itself_over_HTTP(string publicBaseUrl)
     {
-        using var service = new SecuredService(app => app.With("https_port", "").With("WarmUp:TierUpBudget", "00:00:08"));
+        using var service = new SecuredService(app => app.With("Cds:PublicBaseUrl", publicBaseUrl).With("https_port", "").With("WarmUp:TierUpBudget", "00:00:08"));
         service.App.UseKestrel(0);
         service.App.StartServer();
         using var client = service.App.CreateClient();
@@ -120,6 +126,7 @@ public sealed class WarmUpClientTests
         Assert.Equal(HttpStatusCode.OK, ready);
         var tieredUp = Assert.Single(service.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Hot path tiered up", StringComparison.Ordinal));
         Assert.True((int)((ScalarValue)tieredUp.Properties["Calls"]).Value! >= 80);
+        Assert.True((int)((ScalarValue)tieredUp.Properties["Cycles"]).Value! >= 2);
         Assert.Empty(service.Logs.Reasons);
     }
 
