@@ -14,6 +14,7 @@ namespace CdsService.IntegrationTests.Security;
 /// The warm-up's calls to the service itself: real HTTP through the real JWT check, answered in full but never stored,
 /// audited or logged one by one; and its client, once retired, is refused like any stranger.
 /// </summary>
+[Collection(BusyHosts.Name)]
 public sealed class WarmUpClientTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace CdsService.IntegrationTests.Security;
 /// path has stopped being re-compiled (a burst of runs and an idle period in which nothing was compiled), within its
 /// budget.
 /// </summary>
+[Collection(BusyHosts.Name)]
 public sealed class WarmUpTests
 {
     [Fact]
