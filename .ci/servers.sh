@@ -33,7 +33,7 @@ start_test_servers() {
     fi
     if "${as[@]}" "$pgbin/initdb" -D "$CDS_SERVERS_DIR/pg" -U cds --auth=trust -E UTF8 >"$CDS_SERVERS_DIR/initdb.log" 2>&1 \
       && "${as[@]}" "$pgbin/pg_ctl" -D "$CDS_SERVERS_DIR/pg" -l "$CDS_SERVERS_DIR/pg.log" -w \
-           -o "-c listen_addresses=127.0.0.1 -p $CDS_PG_PORT -k $CDS_SERVERS_DIR -c fsync=off -c max_connections=200" start >/dev/null; then
+           -o "-c listen_addresses=127.0.0.1 -p $CDS_PG_PORT -k $CDS_SERVERS_DIR -c fsync=off -c max_connections=500" start >/dev/null; then
       export CDS_PG_BIN=$pgbin
       export CDS_TEST_POSTGRES="Host=127.0.0.1;Port=$CDS_PG_PORT;Username=cds;Database=postgres"
       echo "PostgreSQL on 127.0.0.1:$CDS_PG_PORT"
