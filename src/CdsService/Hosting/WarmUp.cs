@@ -14,8 +14,8 @@ namespace CdsService.Hosting;
 /// 300 ms) and the first run of every policy, the card renderer and the response serializer on a synthetic,
 /// patient-free order; then the real hot path (request reader, pre-filter, Firely, record, policy, cards, response)
 /// on a fictional scenario request embedded in the assembly, 40 times, which compiles all of it. A second phase
-/// (<see cref="TierUp"/>, bounded by <see cref="WarmUpOptions.TierUpBudget"/>) runs after the server listens and
-/// before readiness, until the runtime has finished re-optimising that path.
+/// (<see cref="TierUpAsync"/>, bounded by <see cref="WarmUpOptions.TierUpBudget"/>) runs after the server listens and
+/// before readiness, through the server itself where it can, until the runtime has finished re-optimising that path.
 /// </summary>
 internal sealed partial class WarmUp(
     FhirJsonReader reader,

@@ -43,8 +43,8 @@ internal sealed partial class WarmUpCalls(
 
     /// <summary>
     /// Waits for the server to listen, then the base URL of one of its plain-HTTP listeners over loopback; null when
-    /// there is none (HTTPS only, a Unix socket, an in-memory test server), the client is retired, or start-up did
-    /// not finish before <paramref name="stopping"/>.
+    /// there is none (HTTPS only, a Unix socket, an in-memory test server), plain HTTP is redirected to HTTPS, the
+    /// client is retired, or start-up did not finish before <paramref name="stopping"/>.
     /// </summary>
     public async Task<Uri?> ConnectAsync(CancellationToken stopping)
     {
