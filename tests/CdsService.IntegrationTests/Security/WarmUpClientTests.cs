@@ -21,17 +21,14 @@ public sealed class WarmUpClientTests
     public async Task The_warm_up_calls_itself_over_HTTP_and_leaves_no_audit_row_and_no_request_log_line()
     {
         var logs = new LogCapture();
-        using var app = new CdsApp()
-            .With("WarmUp:TierUpBudget", "00:00:08")
-            .With("Serilog:MinimumLevel:Default", "Information")
-            .WithServices(s => s.AddSingleton<ILogEventSink>(logs));
+        using var app = WarmingUp(logs);
         app.UseKestrel(0);
         app.StartServer();
         using var client = app.CreateClient();
 
         var ready = await WaitUntilReadyAsync(client);
-        var tieredUp = Assert.Single(logs.Events, e => e.MessageTemplate.Text.StartsWith("Hot path tiered up", StringComparison.Ordinal));
-        var calls = (int)((ScalarValue)tieredUp.Properties["Calls"]).Value!;
+        var tieredUp = TieredUp(logs);
+        var calls = Count(tieredUp, "Calls");
 
         // A clinician's call after it: the audit queue is first in, first out, so once this call is stored any
         // warm-up call would have been too.
@@ -43,7 +40,7 @@ public sealed class WarmUpClientTests
         Assert.True(calls >= 80, $"the warm-up made {calls} calls over HTTP");
 
         // Its own calls never count as a client's: the warm-up ran its cycles and was not ended by them.
-        Assert.True((int)((ScalarValue)tieredUp.Properties["Cycles"]).Value! >= 2);
+        Assert.True(Count(tieredUp, "Cycles") >= 2);
         Assert.DoesNotContain(logs.Events, e => e.MessageTemplate.Text.StartsWith("Clients are calling", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
         Assert.Single(recorded);
@@ -57,18 +54,15 @@ public sealed class WarmUpClientTests
     public async Task Without_a_plain_HTTP_listener_the_warm_up_runs_in_process_and_still_gets_ready()
     {
         var logs = new LogCapture();
-        using var app = new CdsApp()
-            .With("WarmUp:TierUpBudget", "00:00:08")
-            .With("Serilog:MinimumLevel:Default", "Information")
-            .WithServices(s => s.AddSingleton<ILogEventSink>(logs));
+        using var app = WarmingUp(logs);
         using var client = app.CreateClient();
 
         var ready = await WaitUntilReadyAsync(client);
 
         Assert.Equal(HttpStatusCode.OK, ready);
         Assert.Contains(logs.Events, e => e.MessageTemplate.Text.StartsWith("Warm-up runs in-process", StringComparison.Ordinal));
-        var tieredUp = Assert.Single(logs.Events, e => e.MessageTemplate.Text.StartsWith("Hot path tiered up", StringComparison.Ordinal));
-        Assert.Equal(0, (int)((ScalarValue)tieredUp.Properties["Calls"]).Value!);
+        var tieredUp = TieredUp(logs);
+        Assert.Equal(0, Count(tieredUp, "Calls"));
         Assert.True(app.Services.GetRequiredService<WarmUpClient>().IsRetired);
     }
 
@@ -125,9 +119,9 @@ public sealed class WarmUpClientTests
         var ready = await WaitUntilReadyAsync(client);
 
         Assert.Equal(HttpStatusCode.OK, ready);
-        var tieredUp = Assert.Single(service.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Hot path tiered up", StringComparison.Ordinal));
-        Assert.True((int)((ScalarValue)tieredUp.Properties["Calls"]).Value! >= 80);
-        Assert.True((int)((ScalarValue)tieredUp.Properties["Cycles"]).Value! >= 2);
+        var tieredUp = TieredUp(service.Logs);
+        Assert.True(Count(tieredUp, "Calls") >= 80);
+        Assert.True(Count(tieredUp, "Cycles") >= 2);
         Assert.Empty(service.Logs.Reasons);
     }
 
@@ -147,10 +141,22 @@ public sealed class WarmUpClientTests
 
         Assert.True(status.IsWarm);
         Assert.Contains(service.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Warm-up runs in-process: plain HTTP is redirected", StringComparison.Ordinal));
-        var tieredUp = Assert.Single(service.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Hot path tiered up", StringComparison.Ordinal));
-        Assert.Equal(0, (int)((ScalarValue)tieredUp.Properties["Calls"]).Value!);
+        var tieredUp = TieredUp(service.Logs);
+        Assert.Equal(0, Count(tieredUp, "Calls"));
         Assert.Empty(await WaitForHookCallsAsync(service.App.Services.GetRequiredService<IStateStore>(), atLeast: 0));
     }
+
+    /// <summary>A Development host with a real warm-up (8 s at most) whose log, from Information up, goes to <paramref name="logs"/>.</summary>
+    private static CdsApp WarmingUp(LogCapture logs) => new CdsApp()
+        .With("WarmUp:TierUpBudget", "00:00:08")
+        .With("Serilog:MinimumLevel:Default", "Information")
+        .WithServices(s => s.AddSingleton<ILogEventSink>(logs));
+
+    /// <summary>The warm-up's one summary line.</summary>
+    private static LogEvent TieredUp(LogCapture logs) =>
+        Assert.Single(logs.Events, e => e.MessageTemplate.Text.StartsWith("Hot path tiered up", StringComparison.Ordinal));
+
+    private static int Count(LogEvent tieredUp, string property) => (int)((ScalarValue)tieredUp.Properties[property]).Value!;
 
     private static StringContent Scenario05() =>
         new(Examples.Read("scenarios/05-ph-negative-adult-all-met/request.json"), System.Text.Encoding.UTF8, "application/json");
