@@ -4,13 +4,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace CdsService.Security;
 
 /// <summary>A trusted CDS client and the keys it signs with: those configured inline or in a file, plus its published JWKS.</summary>
-internal sealed class TrustedClient(CdsClientOptions options, Func<IReadOnlyList<JsonWebKey>> configuredKeys, RemoteJwks? published)
+internal sealed class TrustedClient(CdsClientOptions options, IReadOnlyList<JsonWebKey> configuredKeys, RemoteJwks? published)
 {
-    public TrustedClient(CdsClientOptions options, IReadOnlyList<JsonWebKey> configuredKeys, RemoteJwks? published)
-        : this(options, () => configuredKeys, published)
-    {
-    }
-
     public string Issuer => options.Issuer;
 
     public Uri? JwksUri => options.JwksUri;
@@ -25,13 +20,13 @@ internal sealed class TrustedClient(CdsClientOptions options, Func<IReadOnlyList
 
     /// <summary>Fetches the published JWKS if <paramref name="kid"/> may be there; a kid configured out of band needs no fetch.</summary>
     public Task RefreshKeysIfNeededAsync(string kid, CancellationToken cancellationToken) =>
-        published is null || configuredKeys().Any(k => string.Equals(k.Kid, kid, StringComparison.Ordinal))
+        published is null || configuredKeys.Any(k => string.Equals(k.Kid, kid, StringComparison.Ordinal))
             ? Task.CompletedTask
             : published.RefreshIfNeededAsync(kid, cancellationToken);
 
     /// <summary>The keys with this <c>kid</c> that can verify <paramref name="algorithm"/>; only ever EC or RSA public keys.</summary>
     public IReadOnlyList<JsonWebKey> KeysFor(string kid, string algorithm) =>
-        [.. configuredKeys().Concat(published?.Keys ?? [])
+        [.. configuredKeys.Concat(published?.Keys ?? [])
             .Where(k => string.Equals(k.Kid, kid, StringComparison.Ordinal) && SigningKeys.Fits(k, algorithm))];
 }
 
@@ -70,9 +65,9 @@ internal sealed class TrustedClients : IDisposable
         Issuers = [.. _byIssuer.Keys];
         if (warmUp is not null && warmUp.PublicKeys.Count > 0)
         {
+            // Found only until the warm-up retires it (see Find), so its key needs no withdrawing here.
             _warmUp = warmUp;
-            // Its key is read on every lookup, so the client loses it the moment the warm-up retires it.
-            _byIssuer[warmUp.Issuer] = new TrustedClient(new CdsClientOptions { Issuer = warmUp.Issuer }, () => warmUp.PublicKeys, null);
+            _byIssuer[warmUp.Issuer] = new TrustedClient(new CdsClientOptions { Issuer = warmUp.Issuer }, warmUp.PublicKeys, null);
         }
 
         AcceptedIssuers = [.. _byIssuer.Keys];
