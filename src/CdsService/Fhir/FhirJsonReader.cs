@@ -86,32 +86,10 @@ internal sealed class FhirJsonReader
             throw new FhirLimitException($"has {count} Bundle entries, more than the {options.MaxBundleEntries} allowed", options.MaxBundleEntriesSetting);
         }
 
-        // The Bundle without its entries (type, links, total) goes through the usual path; the entries one by one.
-        var shell = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(shell))
-        {
-            writer.WriteStartObject();
-            var entryArrays = 0;
-            foreach (var member in element.EnumerateObject())
-            {
-                if (!member.NameEquals("entry"u8))
-                {
-                    // Any other key twice reaches Firely in the shell, which reports it.
-                    member.WriteTo(writer);
-                }
-                else if (++entryArrays > 1)
-                {
-                    throw new FhirParseException($"is not valid FHIR R4: the Bundle has two 'entry' keys ({DuplicateKeyCode})", DuplicateKeyCode);
-                }
-            }
-
-            writer.WriteEndObject();
-        }
-
-        using var shellDocument = JsonDocument.Parse(shell.WrittenMemory, ShellOptions);
-        var bundle = ReadOne(shellDocument.RootElement, issues, unread: null) as Bundle
-            ?? throw new FhirParseException("could not be read as a FHIR Bundle");
-
+        // The Bundle without its entries (type, links, total): built directly when it holds only a known type and a
+        // total, as nearly every prefetch and draft-orders Bundle does; through the usual path otherwise. The entries
+        // one by one.
+        var bundle = PlainShell(element) ?? ReadShell(element, issues);
         var entryOptions = options with { Selection = null };
         var unread = options.Selection is { UnreadElements.Count: > 0 } selected ? selected.UnreadElements : null;
         var index = -1;
@@ -171,6 +149,77 @@ internal sealed class FhirJsonReader
         }
 
         return bundle;
+    }
+
+    /// <summary>
+    /// The Bundle's own elements when they are only <c>type</c> (a code R4 defines) and <c>total</c> (a non-negative
+    /// integer), each once: what Firely would build from them, without writing, parsing and checking a shell document
+    /// (a sixth of a small request's parse). Null for anything else, which <see cref="ReadShell"/> reads and judges.
+    /// </summary>
+    private static Bundle? PlainShell(JsonElement element)
+    {
+        Bundle.BundleType? type = null;
+        int? total = null;
+        var types = 0;
+        var entries = 0;
+        foreach (var member in element.EnumerateObject())
+        {
+            if (member.NameEquals("resourceType"u8) && ++types == 1)
+            {
+                continue;
+            }
+
+            if (member.NameEquals("entry"u8) && ++entries == 1)
+            {
+                continue;
+            }
+
+            if (member.NameEquals("type"u8) && type is null && member.Value.ValueKind == JsonValueKind.String
+                && EnumUtility.ParseLiteral<Bundle.BundleType>(member.Value.GetString()) is { } literal)
+            {
+                type = literal;
+                continue;
+            }
+
+            if (member.NameEquals("total"u8) && total is null && member.Value.ValueKind == JsonValueKind.Number
+                && member.Value.TryGetInt32(out var count) && count >= 0)
+            {
+                total = count;
+                continue;
+            }
+
+            return null;
+        }
+
+        return new Bundle { Type = type, Total = total };
+    }
+
+    private static Bundle ReadShell(JsonElement element, IssueList issues)
+    {
+        var shell = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(shell))
+        {
+            writer.WriteStartObject();
+            var entryArrays = 0;
+            foreach (var member in element.EnumerateObject())
+            {
+                if (!member.NameEquals("entry"u8))
+                {
+                    // Any other key twice reaches Firely in the shell, which reports it.
+                    member.WriteTo(writer);
+                }
+                else if (++entryArrays > 1)
+                {
+                    throw new FhirParseException($"is not valid FHIR R4: the Bundle has two 'entry' keys ({DuplicateKeyCode})", DuplicateKeyCode);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        using var shellDocument = JsonDocument.Parse(shell.WrittenMemory, ShellOptions);
+        return ReadOne(shellDocument.RootElement, issues, unread: null) as Bundle
+            ?? throw new FhirParseException("could not be read as a FHIR Bundle");
     }
 
     // Formatted only for an issue: most entries have none, and a 90-entry prefetch formatted 90 paths for nothing.

@@ -103,6 +103,36 @@ public sealed class FhirJsonReaderTests
     }
 
     [Fact]
+    public void A_Bundle_of_only_type_and_total_reads_as_Firely_reads_one_with_more_elements()
+    {
+        using var document = JsonDocument.Parse(TestFiles.Read("tests/fhir/bundle-shells.json"));
+
+        // The first is built directly, the second (id, meta, link) goes through Firely: the same type, total and entries.
+        var plain = Assert.IsType<Bundle>(_reader.Read(document.RootElement.GetProperty("plain"), dropBadEntries: true).Resource);
+        var full = Assert.IsType<Bundle>(_reader.Read(document.RootElement.GetProperty("withIdMetaAndLink"), dropBadEntries: true).Resource);
+
+        Assert.Equal(Bundle.BundleType.Searchset, plain.Type);
+        Assert.Equal(1, plain.Total);
+        Assert.Equal((full.Type, full.Total), (plain.Type, plain.Total));
+        Assert.Equal(full.Entry.Select(e => e.Resource!.Id), plain.Entry.Select(e => e.Resource!.Id));
+        Assert.Equal("search-1", full.Id);
+        Assert.Single(full.Link);
+    }
+
+    [Theory]
+    [InlineData("unknownType", "PVAL116")]
+    [InlineData("typeTwice", FhirJsonReader.DuplicateKeyCode)]
+    [InlineData("totalNotAnInteger", "PVAL123")]
+    public void A_Bundle_whose_own_elements_cannot_be_read_is_refused_whole_even_where_bad_entries_are_dropped(string bundle, string code)
+    {
+        using var document = JsonDocument.Parse(TestFiles.Read("tests/fhir/bundle-shells.json"));
+
+        var e = Assert.Throws<FhirParseException>(() => _reader.Read(document.RootElement.GetProperty(bundle), dropBadEntries: true));
+
+        Assert.Equal(code, e.Code);
+    }
+
+    [Fact]
     public void Unknown_elements_are_ignored_with_an_issue()
     {
         var result = Read("tests/fhir/medication-request-unknown-element.json");
