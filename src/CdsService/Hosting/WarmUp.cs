@@ -164,9 +164,10 @@ internal sealed partial class WarmUp(
     // More than the 30 calls after which the runtime promotes a method, for code called once per request.
     private const int RunsPerCycle = 40;
 
-    // This service's code and Firely's are compiled optimised on first call (the project turns quick JIT off); the
-    // runs pay that compilation here. The runtime's own precompiled code is promoted only once its tiering delay has
-    // run out, which back-to-back runs never allow: that is the second phase's work (TierUp), with its idle periods.
+    // This service's code and Firely's are first compiled unoptimised and instrumented; the runs pay that compilation
+    // here and reach the 30 calls after which a method is queued for re-compilation. The re-compilation itself, and
+    // the promotion of the runtime's own precompiled code, wait for the tiering delay to run out, which back-to-back
+    // runs never allow: that is the second phase's work (TierUp), with its idle periods.
     private const int HotPathRuns = 40;
 
     /// <summary>A fictional request embedded in the assembly (the 14 KB scenario or the 90-resource chart); empty when it is missing.</summary>
