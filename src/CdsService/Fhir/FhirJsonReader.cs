@@ -152,9 +152,10 @@ internal sealed class FhirJsonReader
     }
 
     /// <summary>
-    /// The Bundle's own elements when they are only <c>type</c> (a code R4 defines) and <c>total</c> (a non-negative
-    /// integer), each once: what Firely would build from them, without writing, parsing and checking a shell document
-    /// (a sixth of a small request's parse). Null for anything else, which <see cref="ReadShell"/> reads and judges.
+    /// The Bundle's own elements when they are only <c>type</c> (a code Firely's model accepts, compared exactly as
+    /// the value check does) and optionally <c>total</c> (an integer from 0 that fits 32 bits), each once: what Firely
+    /// would build from them, without writing, parsing and checking a shell document (a sixth of a small request's
+    /// parse). Null for anything else, which <see cref="ReadShell"/> reads and judges.
     /// </summary>
     private static Bundle? PlainShell(JsonElement element)
     {
@@ -191,7 +192,8 @@ internal sealed class FhirJsonReader
             return null;
         }
 
-        return new Bundle { Type = type, Total = total };
+        // No type at all (R4 requires one) goes through Firely too, which reports it, as it did before this path.
+        return type is null ? null : new Bundle { Type = type, Total = total };
     }
 
     private static Bundle ReadShell(JsonElement element, IssueList issues)

@@ -119,6 +119,18 @@ public sealed class FhirJsonReaderTests
         Assert.Single(full.Link);
     }
 
+    [Fact]
+    public void A_Bundle_without_a_type_is_still_read_by_Firely_which_reports_it()
+    {
+        using var document = JsonDocument.Parse(TestFiles.Read("tests/fhir/bundle-shells.json"));
+
+        var result = _reader.Read(document.RootElement.GetProperty("untyped"), dropBadEntries: true);
+
+        Assert.Null(Assert.IsType<Bundle>(result.Resource).Type);
+        Assert.Equal("c-1", Assert.Single(Assert.IsType<Bundle>(result.Resource).Entry).Resource!.Id);
+        Assert.Contains(result.Issues, i => i.Code == "JSON120");
+    }
+
     [Theory]
     [InlineData("unknownType", "PVAL116")]
     [InlineData("typeTwice", FhirJsonReader.DuplicateKeyCode)]
