@@ -7,6 +7,8 @@ namespace CdsService.Hosting;
 /// <summary>
 /// <c>/health/live</c> (the process answers) and <c>/health/ready</c> (configuration valid, FHIR model warmed up), for
 /// orchestrators. Plain text "Healthy" or "Unhealthy" and nothing more: no versions, no names, no exception text.
+/// Warming up is <see cref="HealthStatus.Degraded"/> inside (expected, logged by nobody at each probe) and 503
+/// "Unhealthy" on the wire, so a probe sees one contract and the log keeps Error for a real fault.
 /// </summary>
 internal static class Health
 {
@@ -21,8 +23,27 @@ internal static class Health
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).DisableRateLimiting();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+            ResponseWriter = WriteHealthyOrNot,
+        }).DisableRateLimiting();
         return app;
+    }
+
+    /// <summary>Whether a request is a health probe: its answer line is logged at Debug (see <see cref="LoggingSetup"/>).</summary>
+    public static bool IsProbe(HttpContext http) => http.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal);
+
+    private static Task WriteHealthyOrNot(HttpContext http, HealthReport report)
+    {
+        http.Response.ContentType = "text/plain";
+        return http.Response.WriteAsync(report.Status == HealthStatus.Healthy ? "Healthy" : "Unhealthy");
     }
 }
 
@@ -37,7 +58,8 @@ internal sealed class ReadinessCheck(WarmUpStatus warmUp, IStartupValidator conf
     {
         if (!warmUp.IsWarm)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy("FHIR model not warmed up yet"));
+            // Not a fault: the readiness probe is meant to wait. Unhealthy would log an Error at every probe of the warm-up.
+            return Task.FromResult(HealthCheckResult.Degraded("warming up"));
         }
 
         try

@@ -20,6 +20,9 @@ internal static class LoggingSetup
             // Last of the enrichers: whatever the others added is escaped too (CWE-117, forged log lines).
             .Enrich.With<ControlCharacterEscaper>()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+
+            // The health check service logs Degraded (warming up, at each probe) as a Warning; Unhealthy stays an Error.
+            .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Error)
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture),
 
             // Each host keeps its own logger instead of replacing the process-wide static one, so several hosts in one
@@ -38,8 +41,11 @@ internal static class LoggingSetup
             // The start-up warm-up's hundreds of calls to itself are summarised in one line (WarmUp), not one each.
             // Resolved at the first request, not while the pipeline is built: start-up validation reports bad settings first.
             var warmUp = new Lazy<Security.WarmUpClient>(app.Services.GetRequiredService<Security.WarmUpClient>);
+            // A probe's 503 is its designed answer while warming up; a real fault is the health check's own Error line.
             options.GetLevel = (http, _, exception) =>
-                exception is not null || http.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
+                exception is not null ? LogEventLevel.Error
+                : Health.IsProbe(http) ? LogEventLevel.Debug
+                : http.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
                 : warmUp.Value.IsCaller(http.User) ? LogEventLevel.Debug
                 : LogEventLevel.Information;
 

@@ -19,7 +19,25 @@ public sealed class ReadinessTests(CdsAppFixture fixture) : IClassFixture<CdsApp
         warmUp.MarkWarm();
         var after = await check.CheckHealthAsync(new HealthCheckContext(), CancellationToken.None);
 
-        Assert.Equal(HealthStatus.Unhealthy, before.Status);
+        // Degraded, not Unhealthy: warming up is expected and must not log an Error at each probe (503 all the same).
+        Assert.Equal(HealthStatus.Degraded, before.Status);
         Assert.Equal(HealthStatus.Healthy, after.Status);
+    }
+
+    [Fact]
+    public async Task Invalid_configuration_is_unhealthy()
+    {
+        var warmUp = new WarmUpStatus();
+        warmUp.MarkWarm();
+        var check = new ReadinessCheck(warmUp, new FailingValidator());
+
+        var result = await check.CheckHealthAsync(new HealthCheckContext(), CancellationToken.None);
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+    }
+
+    private sealed class FailingValidator : IStartupValidator
+    {
+        public void Validate() => throw new OptionsValidationException("Fhir", typeof(object), ["invalid"]);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using CdsService.IntegrationTests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Core;
+using Serilog.Events;
 
 namespace CdsService.IntegrationTests.Security;
 
@@ -16,7 +17,10 @@ public sealed class WarmUpTests
     [Fact]
     public async Task Live_at_once_ready_only_after_the_tier_up_phase()
     {
-        using var app = new CdsApp().With("WarmUp:TierUpBudget", "00:00:20");
+        var logs = new LogCapture();
+        using var app = new CdsApp().With("WarmUp:TierUpBudget", "00:00:20")
+            .With("Serilog:MinimumLevel:Default", "Verbose")
+            .WithServices(s => s.AddSingleton<ILogEventSink>(logs));
         using var client = app.CreateClient();
         var started = System.Diagnostics.Stopwatch.StartNew();
 
@@ -31,7 +35,18 @@ public sealed class WarmUpTests
 
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, firstReady.StatusCode);
+        Assert.Equal("Unhealthy", await firstReady.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+
+        // Waiting is what a readiness probe is for: its 503s are answered, and logged at Debug, never as an error.
+        var probeLines = logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("HTTP", StringComparison.Ordinal)
+            && e.Properties["RequestPath"].ToString().Contains("/health/ready", StringComparison.Ordinal)).ToList();
+        Assert.Contains(probeLines, e => e.Properties["StatusCode"].ToString() == "503");
+        Assert.All(probeLines, e => Assert.Equal(LogEventLevel.Debug, e.Level));
+        Assert.DoesNotContain(logs.Events, e => e.Level >= LogEventLevel.Warning
+            && (e.Properties.TryGetValue("SourceContext", out var source) && source.ToString().Contains("HealthChecks", StringComparison.Ordinal)
+                || e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("/health", StringComparison.Ordinal)));
     }
 
     [Fact]
