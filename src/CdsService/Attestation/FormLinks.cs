@@ -41,7 +41,14 @@ internal sealed class FormLinks
     }
 
     /// <summary>Stores what the call showed for one decision and returns the form's absolute URL.</summary>
-    public async Task<Uri> CreateAsync(PolicyDecision decision, HookRequest request, CdsCall call, string orderName, CancellationToken cancellationToken)
+    /// <param name="scratch">A warm-up rehearsal's scratch store, written instead of the real one; null for a client's call.</param>
+    public async Task<Uri> CreateAsync(
+        PolicyDecision decision,
+        HookRequest request,
+        CdsCall call,
+        string orderName,
+        IFormSessionStore? scratch,
+        CancellationToken cancellationToken)
     {
         var session = new FormSession(
             decision.Policy.Id,
@@ -54,7 +61,7 @@ internal sealed class FormLinks
             [.. decision.Criteria.Select(c => new SessionCriterion(c.Id, CriterionResult.Literal(c.Status), [.. c.Evidence.Select(e => e.Description)]))]);
         var id = NewId();
         var expires = Wall.GetUtcNow() + _options.Value.LinkLifetime;
-        await _store.SaveAsync(id, _payloads.Protect(session.ToBytes()), expires, cancellationToken);
+        await (scratch ?? _store).SaveAsync(id, _payloads.Protect(session.ToBytes()), expires, cancellationToken);
         return call.Resolve(PathPrefix + _links.Protect(id, expires));
     }
 

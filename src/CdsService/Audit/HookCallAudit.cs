@@ -23,7 +23,18 @@ internal sealed class HookCallAudit(AuditQueue queue, PatientKeys patientKeys, I
 
     public void Record(string serviceId, HookRequest request, IReadOnlyList<PolicyDecision> decisions, CdsResponse response, TimeSpan latency)
     {
-        var record = new HookCallRecord(
+        var record = Build(serviceId, request, decisions, response, latency);
+        if (http.HttpContext is { } context)
+        {
+            context.Items[RefusedCallAudit.RecordedKey] = true;
+        }
+
+        queue.Enqueue(record);
+    }
+
+    /// <summary>The audit record of one answered call, not queued (a warm-up rehearsal writes it to its scratch store).</summary>
+    public HookCallRecord Build(string serviceId, HookRequest request, IReadOnlyList<PolicyDecision> decisions, CdsResponse response, TimeSpan latency) =>
+        new(
             Storage.TimeOrderedId.Next(clock),
             request.HookInstance,
             clock.GetUtcNow(),
@@ -36,13 +47,6 @@ internal sealed class HookCallAudit(AuditQueue queue, PatientKeys patientKeys, I
             [.. (response.SystemActions ?? []).Select(a => a.Resource).OfType<DomainResource>().SelectMany(Assertions)],
             StatusCodes.Status200OK,
             Math.Round(latency.TotalMilliseconds, 2));
-        if (http.HttpContext is { } context)
-        {
-            context.Items[RefusedCallAudit.RecordedKey] = true;
-        }
-
-        queue.Enqueue(record);
-    }
 
     /// <summary>A call that got no cards: what is known without trusting its body (which may not even be JSON).</summary>
     public void RecordRefused(string serviceId, int status, TimeSpan latency) => queue.Enqueue(new HookCallRecord(

@@ -46,7 +46,13 @@ internal sealed partial class PreemptiveDeterminations(
     /// Stores every determination the response reports, with the coverage-assertion-id it was given under. False when
     /// the store could not take them in time: then nothing was granted.
     /// </summary>
-    public async Task<bool> StoreAsync(IReadOnlyList<PolicyDecision> decisions, CdsResponse response, string? patientKey, CancellationToken cancellationToken)
+    /// <param name="scratch">A warm-up rehearsal's scratch store, written instead of the real one and not logged; null for a client's call.</param>
+    public async Task<bool> StoreAsync(
+        IReadOnlyList<PolicyDecision> decisions,
+        CdsResponse response,
+        string? patientKey,
+        IDeterminationStore? scratch,
+        CancellationToken cancellationToken)
     {
         var assertions = (response.SystemActions ?? [])
             .Select(a => a.Resource).OfType<DomainResource>()
@@ -75,13 +81,21 @@ internal sealed partial class PreemptiveDeterminations(
         timeout.CancelAfter(options.Value.StoreTimeout);
         try
         {
-            await store.SaveDeterminationsAsync(records, timeout.Token);
-            LogGranted(logger, records.Count);
+            await (scratch ?? store).SaveDeterminationsAsync(records, timeout.Token);
+            if (scratch is null)
+            {
+                LogGranted(logger, records.Count);
+            }
+
             return true;
         }
         catch (Exception e) when (e is StoreUnavailableException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            LogNotStored(logger, records.Count, e.GetType().Name);
+            if (scratch is null)
+            {
+                LogNotStored(logger, records.Count, e.GetType().Name);
+            }
+
             return false;
         }
     }

@@ -26,6 +26,7 @@ internal sealed partial class WarmUp(
     WarmUpStatus status,
     WarmUpCalls calls,
     Security.WarmUpClient client,
+    Storage.RehearsalStore scratch,
     Microsoft.Extensions.Options.IOptions<WarmUpOptions> options,
     ILogger<WarmUp> logger) : IHostedService, IDisposable
 {
@@ -94,6 +95,10 @@ internal sealed partial class WarmUp(
         {
             using var withinBudget = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             withinBudget.CancelAfter(budget);
+
+            // Rehearsals write what a client's call writes, into a scratch store: the store's code is then compiled
+            // and re-optimised here, not under the first clients' load.
+            await scratch.BeginAsync(withinBudget.Token);
             var local = await calls.ConnectAsync(withinBudget.Token);
             while (!withinBudget.IsCancellationRequested && !ClientsTookOver(cycles))
             {
@@ -135,6 +140,7 @@ internal sealed partial class WarmUp(
         finally
         {
             client.Retire();
+            await scratch.EndAsync();
         }
 
         status.MarkWarm();

@@ -22,6 +22,7 @@ internal sealed partial class PriorAuthOrderSignService(
     PreemptiveDeterminations determinations,
     HookCallAudit audit,
     FormLinks forms,
+    Storage.RehearsalStore rehearsals,
     TimeProvider clock,
     IRecordInterest interest,
     Microsoft.Extensions.Options.IOptions<CdsOptions> options,
@@ -103,7 +104,10 @@ internal sealed partial class PriorAuthOrderSignService(
             return policy.Evaluate(order, record, today);
         })];
 
-        if (call.Rehearsal)
+        // A warm-up rehearsal runs the whole path too, writes and all, into the warm-up's scratch store; with none open
+        // it stops here, before anything would be written.
+        using var scratch = call.Rehearsal ? rehearsals.Enter() : null;
+        if (call.Rehearsal && scratch is null)
         {
             return renderer.Render(decisions, request, call, _ => null);
         }
@@ -115,7 +119,7 @@ internal sealed partial class PriorAuthOrderSignService(
         {
             try
             {
-                links[decision] = await forms.CreateAsync(decision, request, call, OrderName.Of(decision), cancellationToken);
+                links[decision] = await forms.CreateAsync(decision, request, call, OrderName.Of(decision), scratch?.Store, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -130,10 +134,25 @@ internal sealed partial class PriorAuthOrderSignService(
         // A determination is stored before the answer that reports it; if it cannot be, the order gets the ordinary answer.
         var granted = determinations.Grant(decisions, request);
         var response = renderer.Render(granted, request, call, Link);
-        if (!ReferenceEquals(granted, decisions) && !await determinations.StoreAsync(granted, response, audit.PatientKey(request), cancellationToken))
+        if (!ReferenceEquals(granted, decisions)
+            && !await determinations.StoreAsync(granted, response, audit.PatientKey(request), scratch?.Store, cancellationToken))
         {
             granted = decisions;
             response = renderer.Render(decisions, request, call, Link);
+        }
+
+        if (scratch is not null)
+        {
+            try
+            {
+                await scratch.Store.SaveHookCallsAsync([audit.Build(Description.Id, request, granted, response, Stopwatch.GetElapsedTime(started))], cancellationToken);
+            }
+            catch (Exception e) when (e is Storage.StoreUnavailableException or System.Data.Common.DbException)
+            {
+                // Scratch data, written only to compile the writer's code: the rehearsal's answer stands without it.
+            }
+
+            return response;
         }
 
         Audit(granted, response);

@@ -70,6 +70,33 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConn
         return await pending.Task;
     }
 
+    /// <summary>
+    /// Closes the connection kept between groups, when no group is running (a retired store: the warm-up's scratch
+    /// store). A write queued meanwhile is not lost: it opens another.
+    /// </summary>
+    public async ValueTask CloseAsync()
+    {
+        lock (_sync)
+        {
+            if (_running)
+            {
+                return;
+            }
+
+            _running = true;
+        }
+
+        try
+        {
+            await DropConnectionAsync();
+        }
+        finally
+        {
+            // Ends the hold at once when nothing queued; otherwise commits what did.
+            _ = DrainAsync(handOffAfter: null);
+        }
+    }
+
     /// <param name="handOffAfter">The inline caller's own write: once it is done, the rest of the queue goes to a pool thread.</param>
     private async Task DrainAsync(Task? handOffAfter)
     {

@@ -88,6 +88,15 @@ internal sealed class SqliteStateStore : SqlStateStore
 
     public string Path { get; }
 
+    /// <summary>Closes every connection this store holds open (the warm-up's scratch store, before its file is deleted).</summary>
+    public async ValueTask CloseAsync()
+    {
+        CloseCheckpointConnection();
+        await _commits.CloseAsync();
+        using var pooled = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(pooled);
+    }
+
     protected override string BinaryType => "BLOB";
 
     protected override Task<T> TransactAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, bool background, CancellationToken cancellationToken) =>

@@ -19,6 +19,7 @@ internal static class StateRegistration
         services.AddHostedService<AuditWriter>();
         services.AddOptions<DeterminationOptions>().BindConfiguration(DeterminationOptions.SectionName);
         services.AddSingleton<PreemptiveDeterminations>();
+        services.AddSingleton<RehearsalStore>();
         services.AddOperatorAuthorization();
         return services;
     }

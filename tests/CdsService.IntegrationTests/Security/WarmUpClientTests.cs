@@ -11,8 +11,9 @@ using Serilog.Events;
 namespace CdsService.IntegrationTests.Security;
 
 /// <summary>
-/// The warm-up's calls to the service itself: real HTTP through the real JWT check, answered in full but never stored,
-/// audited or logged one by one; and its client, once retired, is refused like any stranger.
+/// The warm-up's calls to the service itself: real HTTP through the real JWT check, answered in full, their writes kept
+/// in a scratch store and never in the real one, never audited or logged one by one; and its client, once retired, is
+/// refused like any stranger.
 /// </summary>
 [Collection(BusyHosts.Name)]
 public sealed class WarmUpClientTests
@@ -104,6 +105,50 @@ public sealed class WarmUpClientTests
         Assert.Null(warmUp.CreateToken(audience));
         // Feedback and the operator API: not its endpoints; the forged token: not its key; after retirement: not trusted.
         Assert.Equal(["IssUntrusted", "IssUntrusted", "SignatureInvalid", "IssUntrusted"], service.Logs.Reasons);
+    }
+
+    [Fact]
+    public async Task While_the_warm_up_runs_a_rehearsal_writes_the_whole_path_into_a_scratch_store_deleted_after_it()
+    {
+        // The warm-up itself is taken out, so this test opens and closes the scratch store.
+        using var service = new SecuredService(app => app.With("Determinations:Enabled", "true")
+            .WithServices(s => s.Remove(s.Single(d => d.ImplementationType == typeof(WarmUp)))));
+        var warmUp = service.App.Services.GetRequiredService<WarmUpClient>();
+        var rehearsals = service.App.Services.GetRequiredService<RehearsalStore>();
+        var store = service.App.Services.GetRequiredService<IStateStore>();
+        var token = warmUp.CreateToken(SecuredService.PublicBase + CdsApp.BesponsaService)!;
+
+        Assert.True(await rehearsals.BeginAsync(CancellationToken.None));
+        string scratchPath;
+        using (var lease = rehearsals.Enter()!)
+        {
+            scratchPath = ((SqliteStateStore)lease.Store).Path;
+        }
+
+        using var rehearsal = await service.CallWithTokenAsync(token);
+        var scratch = new SqliteStateStore(scratchPath, commandTimeoutSeconds: 5);
+        var scratchCalls = await WaitForHookCallsAsync(scratch, atLeast: 1);
+        var assertion = Assert.Single(Assert.Single(scratchCalls).CoverageAssertions);
+        var scratchDetermination = await scratch.FindDeterminationAsync(assertion.Id, CancellationToken.None);
+        await scratch.CloseAsync();
+        await rehearsals.EndAsync();
+
+        // A clinician's call after it: the audit queue is first in, first out, so once this call is stored a
+        // rehearsal's record would have been too.
+        using var clinician = await service.CallWithTokenAsync(service.Token().SignWith(service.Es384));
+        var recorded = await WaitForHookCallsAsync(store, atLeast: 1);
+
+        // Scenario 05 meets every criterion: the rehearsal was granted on the spot, as a client's call is, and its
+        // determination and audit record went to the scratch store only.
+        Assert.Equal(HttpStatusCode.OK, rehearsal.StatusCode);
+        Assert.Contains("satisfied-pa-id", await rehearsal.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(assertion.SatisfiedPaId, scratchDetermination?.AuthorizationNumber);
+        Assert.Null(await store.FindDeterminationAsync(assertion.Id, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.OK, clinician.StatusCode);
+        Assert.Equal(SecuredService.Issuer, Assert.Single(recorded).ClientIssuer);
+        Assert.False(File.Exists(scratchPath));
+        Assert.False(File.Exists(scratchPath + "-wal"));
+        Assert.Null(rehearsals.Enter());
     }
 
     [Theory]
