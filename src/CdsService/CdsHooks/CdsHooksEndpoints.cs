@@ -55,7 +55,8 @@ internal static partial class CdsHooksEndpoints
             LogToleratedFhir(logger, tolerated.Count, tolerated.Codes, tolerated.FirstPath);
         }
 
-        // The service's own start-up calls (see WarmUpClient) are rehearsals: answered in full, stored and audited never.
+        // The service's own start-up calls (see WarmUpClient) are rehearsals: answered in full, never stored in the real
+        // store nor audited (their writes go to the warm-up's scratch store, Storage.RehearsalStore).
         var rehearsal = warmUp.IsCaller(http.User);
         if (!rehearsal)
         {

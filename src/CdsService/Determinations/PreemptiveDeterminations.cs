@@ -98,6 +98,11 @@ internal sealed partial class PreemptiveDeterminations(
 
             return false;
         }
+        catch (Exception e) when (scratch is not null && e is not OperationCanceledException)
+        {
+            // A rehearsal's scratch store, whatever failed in it: the rehearsal is answered as if it were not granted.
+            return false;
+        }
     }
 
     private static bool Eligible(PolicyDecision decision) =>

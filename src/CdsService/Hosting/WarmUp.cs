@@ -140,7 +140,15 @@ internal sealed partial class WarmUp(
         finally
         {
             client.Retire();
-            await scratch.EndAsync();
+            try
+            {
+                await scratch.EndAsync();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Scratch files left behind are deleted at the next start; readiness must not wait on them.
+                LogTierUpFailed(logger, e.GetType().Name);
+            }
         }
 
         status.MarkWarm();

@@ -11,7 +11,8 @@ namespace CdsService.Security;
 /// before clinicians' calls arrive, and those calls need a token like any other. The trust it gets is narrow:
 /// <list type="bullet">
 /// <item>its issuer is a random URN and its P-384 key is generated in memory at start-up, never written anywhere;</item>
-/// <item>its calls are rehearsals: nothing is stored, audited or linked, and they are logged at Debug;</item>
+/// <item>its calls are rehearsals: nothing reaches the real store or the audit trail (their writes go to a scratch
+/// store deleted as the warm-up ends, <see cref="Storage.RehearsalStore"/>), and they are logged at Debug;</item>
 /// <item>it is retired when the warm-up ends: the private key is disposed and the issuer keeps no verifying key, so
 /// no token of it, old or new, is ever accepted again.</item>
 /// </list>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Data.Common;
 
 namespace CdsService.Storage;
@@ -35,6 +36,7 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConn
     private readonly Queue<Pending> _background = new();
     private bool _running;
     private bool _lastWasBackground;
+    private bool _closed;
 
     // Only the one running drain touches it (_running guards that), so it needs no lock of its own.
     private DbConnection? _connection;
@@ -53,6 +55,11 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConn
         bool start;
         lock (_sync)
         {
+            if (_closed)
+            {
+                throw Closed();
+            }
+
             (background ? _background : _waited).Enqueue(pending);
             start = !_running;
             _running = true;
@@ -71,31 +78,58 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<DbConn
     }
 
     /// <summary>
-    /// Closes the connection kept between groups, when no group is running (a retired store: the warm-up's scratch
-    /// store). A write queued meanwhile is not lost: it opens another.
+    /// Retires the writer (the warm-up's scratch store, before its file is deleted): waits for the group running, if
+    /// any, closes the connection kept between groups, and refuses every later write with
+    /// <see cref="StoreUnavailableException"/>, so none can reopen, or recreate, the file.
     /// </summary>
     public async ValueTask CloseAsync()
     {
-        lock (_sync)
+        var held = false;
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
+        while (!held && Stopwatch.GetTimestamp() < deadline)
         {
-            if (_running)
+            lock (_sync)
             {
-                return;
+                _closed = true;
+                held = !_running;
+                _running = true;
             }
 
-            _running = true;
+            if (!held)
+            {
+                // A group still running finishes within its commands' timeout; new writes are refused meanwhile.
+                await Task.Delay(TimeSpan.FromMilliseconds(5));
+            }
         }
 
         try
         {
-            await DropConnectionAsync();
+            // Past the deadline the running group keeps its connection (only it may touch it): closing never hangs.
+            if (held)
+            {
+                await DropConnectionAsync();
+            }
         }
         finally
         {
-            // Ends the hold at once when nothing queued; otherwise commits what did.
-            _ = DrainAsync(handOffAfter: null);
+            // Writes queued before the close fail, as the ones after it do: nothing is left waiting.
+            List<Pending> left;
+            lock (_sync)
+            {
+                left = [.. _waited, .. _background];
+                _waited.Clear();
+                _background.Clear();
+            }
+
+            foreach (var write in left)
+            {
+                write.Fail(Closed());
+            }
         }
     }
+
+    private static StoreUnavailableException Closed() =>
+        new("The store is closed.", new ObjectDisposedException(nameof(SqliteGroupCommit)));
 
     /// <param name="handOffAfter">The inline caller's own write: once it is done, the rest of the queue goes to a pool thread.</param>
     private async Task DrainAsync(Task? handOffAfter)

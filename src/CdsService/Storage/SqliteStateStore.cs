@@ -30,9 +30,15 @@ internal sealed class SqliteStateStore : SqlStateStore
     private long _committedGroups;
     private SqliteConnection? _checkpointConnection;
 
-    public SqliteStateStore(string path, int commandTimeoutSeconds)
+    private readonly int _writerCheckpointPages;
+
+    /// <param name="path">The database file.</param>
+    /// <param name="commandTimeoutSeconds">Each command's timeout.</param>
+    /// <param name="writerCheckpointPages">The WAL's size, in pages, at which the writer checkpoints (see <see cref="WriterCheckpointPages"/>).</param>
+    public SqliteStateStore(string path, int commandTimeoutSeconds, int writerCheckpointPages = WriterCheckpointPages)
     {
         Path = path;
+        _writerCheckpointPages = writerCheckpointPages;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -113,7 +119,7 @@ internal sealed class SqliteStateStore : SqlStateStore
             // temp_store = MEMORY: a group's savepoint journal (an image of each page a write changes, kept to undo that
             // write alone) stays in memory; by default it spilled to a temporary file past 64 KB, 12 KB of file writes
             // per order-sign under load. A group is at most MaxBatch writes, so this is bounded.
-            pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = " + WriterCheckpointPages + ";";
+            pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = " + _writerCheckpointPages.ToString(System.Globalization.CultureInfo.InvariantCulture) + ";";
             await pragma.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
