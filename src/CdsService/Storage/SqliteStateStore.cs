@@ -27,10 +27,9 @@ internal sealed class SqliteStateStore : SqlStateStore
     /// </summary>
     public const int WriterCheckpointPages = 10_000;
 
+    private readonly int _writerCheckpointPages;
     private long _committedGroups;
     private SqliteConnection? _checkpointConnection;
-
-    private readonly int _writerCheckpointPages;
 
     /// <param name="path">The database file.</param>
     /// <param name="commandTimeoutSeconds">Each command's timeout.</param>
