@@ -181,7 +181,7 @@ internal sealed partial class WarmUp(
     // This service's code and Firely's are first compiled unoptimised and instrumented; the runs pay that compilation
     // here and reach the 30 calls after which a method is queued for re-compilation. The re-compilation itself, and
     // the promotion of the runtime's own precompiled code, wait for the tiering delay to run out, which back-to-back
-    // runs never allow: that is the second phase's work (TierUp), with its idle periods.
+    // runs never allow: that is the second phase's work (TierUpAsync), with its idle periods.
     private const int HotPathRuns = 40;
 
     /// <summary>A fictional request embedded in the assembly (the 14 KB scenario or the 90-resource chart); empty when it is missing.</summary>
