@@ -36,7 +36,8 @@ internal static class LoggingSetup
         app.UseSerilogRequestLogging(options =>
         {
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
-            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
+            // A refused call's problem title ends its line (": Unknown CDS service"): one line per request.
+            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms{Problem:l}";
 
             // The start-up warm-up's hundreds of calls to itself are summarised in one line (WarmUp), not one each.
             // Resolved at the first request, not while the pipeline is built: start-up validation reports bad settings first.
@@ -56,6 +57,7 @@ internal static class LoggingSetup
                 new LogEventProperty("RequestPath", new ScalarValue(Attestation.FormLinks.Redact(path))),
                 new LogEventProperty("StatusCode", new ScalarValue(status)),
                 new LogEventProperty("Elapsed", new ScalarValue(elapsed)),
+                new LogEventProperty("Problem", new ScalarValue(http.Items[ProblemDetailsExceptionHandler.ProblemTitleKey] is string title ? ": " + title : "")),
             ];
         });
 

@@ -11,6 +11,12 @@ namespace CdsService.Hosting;
 internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemDetailsExceptionHandler> logger)
     : IExceptionHandler
 {
+    /// <summary>
+    /// Where a 4xx answer's problem title is left (in <see cref="HttpContext.Items"/>) for the request's one log line
+    /// (<see cref="LoggingSetup.UseRequestLogging"/>), instead of a second line of its own.
+    /// </summary>
+    public static readonly object ProblemTitleKey = new();
+
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
         var (status, title, detail) = exception switch
@@ -35,7 +41,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
         }
         else
         {
-            LogRejected(logger, http.Request.Method, Attestation.FormLinks.Redact(http.Request.Path.Value ?? ""), status, title);
+            // One line per request: a refused call's own line would repeat the path (twice the lines for a flood of
+            // bad requests), so its title goes on the request line.
+            http.Items[ProblemTitleKey] = title;
         }
 
         http.Response.StatusCode = status;
@@ -54,7 +62,4 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
 
     [LoggerMessage(LogLevel.Error, "Unhandled failure on {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string path);
-
-    [LoggerMessage(LogLevel.Information, "Rejected {Method} {Path} with {Status}: {Title}")]
-    private static partial void LogRejected(ILogger logger, string method, string path, int status, string title);
 }
