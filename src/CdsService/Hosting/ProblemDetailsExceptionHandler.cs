@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CdsService.CdsHooks;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -52,12 +53,18 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             http.Response.Headers.RetryAfter = "5";
         }
 
-        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = string.IsNullOrEmpty(detail) ? null : detail };
+        if (await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, Exception = exception, ProblemDetails = problem }))
         {
-            HttpContext = http,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = string.IsNullOrEmpty(detail) ? null : detail },
-        });
+            return true;
+        }
+
+        // The client's Accept rules JSON out (text/html, application/xml). Problem JSON is the only error format this
+        // service writes, and a server may disregard Accept (RFC 9110 §12.5.1). Writing nothing let the framework turn
+        // every such 404 into a 500 (its guard against a misconfigured handler path), and left other statuses bodiless.
+        problem.Extensions["traceId"] = Activity.Current?.Id ?? http.TraceIdentifier;
+        await http.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", cancellationToken);
+        return true;
     }
 
     [LoggerMessage(LogLevel.Error, "Unhandled failure on {Path}")]
