@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CdsService.CdsHooks;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +8,7 @@ namespace CdsService.Hosting;
 /// The one place that maps failures to HTTP: request problems to 4xx ProblemDetails with a specific message,
 /// missing prefetch to 412 (CDS Hooks §Prefetch). Anything else is a defect, logged and answered without detail.
 /// </summary>
-internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemDetailsExceptionHandler> logger)
+internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExceptionHandler> logger)
     : IExceptionHandler
 {
     /// <summary>
@@ -54,16 +53,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
         }
 
         var problem = new ProblemDetails { Status = status, Title = title, Detail = string.IsNullOrEmpty(detail) ? null : detail };
-        if (await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, Exception = exception, ProblemDetails = problem }))
-        {
-            return true;
-        }
-
-        // The client's Accept rules JSON out (text/html, application/xml). Problem JSON is the only error format this
-        // service writes, and a server may disregard Accept (RFC 9110 §12.5.1). Writing nothing let the framework turn
-        // every such 404 into a 500 (its guard against a misconfigured handler path), and left other statuses bodiless.
-        problem.Extensions["traceId"] = Activity.Current?.Id ?? http.TraceIdentifier;
-        await http.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", cancellationToken);
+        await ProblemResponses.WriteAsync(http, problem, exception, cancellationToken);
         return true;
     }
 

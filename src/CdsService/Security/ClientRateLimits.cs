@@ -42,16 +42,16 @@ internal static partial class ClientRateLimits
         }
 
         LogLimited(http.RequestServices.GetRequiredService<Hosting.EndpointLoggers>().For(typeof(ClientRateLimits)), http.Request.Method, Attestation.FormLinks.Redact(http.Request.Path.Value ?? ""));
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = new ProblemDetails
+        await Hosting.ProblemResponses.WriteAsync(
+            http,
+            new ProblemDetails
             {
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Too many requests",
                 Detail = "This client has exceeded its request rate; retry after the time given in Retry-After.",
             },
-        });
+            exception: null,
+            cancellationToken);
     }
 
     [LoggerMessage(LogLevel.Warning, "Rate limit reached: refused {Method} {Path} with 429")]

@@ -56,5 +56,31 @@ public sealed class RateLimitTests : IDisposable
         Assert.All(probes, status => Assert.Equal(HttpStatusCode.OK, status));
     }
 
+    [Fact]
+    public async Task A_client_that_accepts_only_html_gets_its_429_as_a_problem_not_a_500()
+    {
+        using var client = _service.Client();
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 3; i++)
+        {
+            last?.Dispose();
+            last = await client.GetAsync(new Uri("/cds-services", UriKind.Relative));
+            statuses.Add(last.StatusCode);
+        }
+
+        using (last)
+        {
+            // The problem writer declines text/html; the refusal is still written as problem JSON.
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, (HttpStatusCode)429], statuses);
+            Assert.Equal("application/problem+json", last!.Content.Headers.ContentType?.MediaType);
+            using var problem = JsonDocument.Parse(await last.Content.ReadAsStringAsync());
+            Assert.Equal(429, problem.RootElement.GetProperty("status").GetInt32());
+            Assert.True(last.Headers.RetryAfter is not null, "Retry-After missing");
+        }
+    }
+
     public void Dispose() => _service.Dispose();
 }
