@@ -50,15 +50,21 @@ internal static class LoggingSetup
                 : warmUp.Value.IsCaller(http.User) ? LogEventLevel.Debug
                 : LogEventLevel.Information;
 
-            // An attestation link is a credential for its form: never written to the log.
+            // An attestation link is a credential for its form: never written to the log. A refused call's problem
+            // title is also a property of its own (ProblemTitle), for whoever queries the logs rather than reads them.
             options.GetMessageTemplateProperties = (http, path, elapsed, status) =>
-            [
-                new LogEventProperty("RequestMethod", new ScalarValue(http.Request.Method)),
-                new LogEventProperty("RequestPath", new ScalarValue(Attestation.FormLinks.Redact(path))),
-                new LogEventProperty("StatusCode", new ScalarValue(status)),
-                new LogEventProperty("Elapsed", new ScalarValue(elapsed)),
-                new LogEventProperty("Problem", new ScalarValue(http.Items[ProblemDetailsExceptionHandler.ProblemTitleKey] is string title ? ": " + title : "")),
-            ];
+            {
+                var title = http.Items[ProblemDetailsExceptionHandler.ProblemTitleKey] as string;
+                LogEventProperty[] properties =
+                [
+                    new LogEventProperty("RequestMethod", new ScalarValue(http.Request.Method)),
+                    new LogEventProperty("RequestPath", new ScalarValue(Attestation.FormLinks.Redact(path))),
+                    new LogEventProperty("StatusCode", new ScalarValue(status)),
+                    new LogEventProperty("Elapsed", new ScalarValue(elapsed)),
+                    new LogEventProperty("Problem", new ScalarValue(title is null ? "" : ": " + title)),
+                ];
+                return title is null ? properties : [.. properties, new LogEventProperty("ProblemTitle", new ScalarValue(title))];
+            };
         });
 
         // ASP.NET Core's request scope gives every event logged during the request a RequestPath property, link and

@@ -31,6 +31,8 @@ public sealed class LogInjectionTests : IDisposable
 
         var lines = _logs.Events.Select(AsConsoleShowsIt).ToList();
         var mentioning = Assert.Single(lines, l => l.Contains("FORGED", StringComparison.Ordinal));
+        var requestLine = Assert.Single(_logs.Events, e => e.Properties.ContainsKey("ProblemTitle"));
+        Assert.Equal("Unknown CDS service", ((ScalarValue)requestLine.Properties["ProblemTitle"]).Value);
         Assert.DoesNotContain('\r', mentioning);
         Assert.DoesNotContain('\n', mentioning);
 
