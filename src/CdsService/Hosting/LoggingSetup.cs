@@ -36,7 +36,8 @@ internal static class LoggingSetup
         app.UseSerilogRequestLogging(options =>
         {
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
-            // A refused call's problem title ends its line (": Unknown CDS service"): one line per request.
+            // A call the exception handler refuses ends its line with the problem's title (": Unknown CDS service")
+            // instead of writing a line of its own; a refused token or a rate limit still logs its own reason.
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms{Problem:l}";
 
             // The start-up warm-up's hundreds of calls to itself are summarised in one line (WarmUp), not one each.
