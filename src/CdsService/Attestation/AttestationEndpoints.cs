@@ -57,9 +57,11 @@ internal static class AttestationEndpoints
         {
             form = await http.Request.ReadFormAsync(http.RequestAborted);
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException || (e is IOException && e is not BadHttpRequestException))
         {
-            // Over the form limits (value count, key or value length): a bad request, not a failure of the service.
+            // Over the form limits (value count, key or value length), or a multipart body that ends before its
+            // boundary says it does (an IOException): a bad request, not a failure of the service. A body over the
+            // size limit (BadHttpRequestException, an IOException too) keeps its own 413.
             return NotAccepted();
         }
 

@@ -63,6 +63,23 @@ public sealed partial class AttestationFormTests(CdsAppFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task A_multipart_submit_that_ends_before_its_boundary_is_refused_and_leaves_the_link_usable()
+    {
+        var (link, _) = await LinkAsync();
+        using var client = fixture.App.CreateClient();
+        using var truncated = new StringContent("{}");
+        truncated.Headers.Remove("Content-Type");
+        truncated.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=x");
+
+        // The form reader throws an IOException for it; that was a 500.
+        using var response = await client.PostAsync(new Uri(link), truncated);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var still = await client.GetAsync(new Uri(link));
+        Assert.Equal(HttpStatusCode.OK, still.StatusCode);
+    }
+
+    [Fact]
     public async Task A_link_is_good_for_one_submit_and_the_response_can_be_downloaded()
     {
         var (link, _) = await LinkAsync();
