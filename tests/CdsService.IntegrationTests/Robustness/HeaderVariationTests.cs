@@ -34,10 +34,6 @@ public sealed class HeaderVariationTests(MutatedRequestTests.NoEhrFixture fixtur
         ("PUT", "/cds-services"), ("GET", "/no-such-page"),
     ];
 
-    // The same knob as the body fuzzer (CDS_FUZZ_ITERATIONS, 1,000 by default); the space is about 19,000 combinations.
-    private static readonly int Iterations =
-        int.TryParse(Environment.GetEnvironmentVariable("CDS_FUZZ_ITERATIONS"), out var configured) && configured > 0 ? configured : 1000;
-
     private static readonly string ValidBody = Examples.Read("scenarios/05-ph-negative-adult-all-met/request.json");
 
     private static readonly string[] Bodies = [ValidBody, ValidBody[..(ValidBody.Length / 2)], "", "{}", "null", "card=1&outcome=x"];
@@ -75,7 +71,8 @@ public sealed class HeaderVariationTests(MutatedRequestTests.NoEhrFixture fixtur
                     (int)response.StatusCode < 500 || (endpoint.Path == "/health/ready" && (int)response.StatusCode == 503),
                     $"{(int)response.StatusCode} for {endpoint.Method} {endpoint.Path}, Accept '{accept}', Content-Type '{contentType}', body #{sample.Item4}");
             },
-            iter: Iterations,
+            // The body fuzzer's knob (CDS_FUZZ_ITERATIONS, 1,000 by default); the space is about 19,000 combinations.
+            iter: MutatedRequestTests.Iterations,
             threads: 1);
     }
 }

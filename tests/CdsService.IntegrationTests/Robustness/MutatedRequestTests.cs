@@ -18,7 +18,8 @@ public sealed class MutatedRequestTests(MutatedRequestTests.NoEhrFixture fixture
 {
     private static readonly string[] ScenarioNames = [.. Scenario.All()];
 
-    private static readonly int Iterations =
+    /// <summary>Requests per property run: <c>CDS_FUZZ_ITERATIONS</c>, 1,000 by default (also <see cref="HeaderVariationTests"/>'s).</summary>
+    internal static readonly int Iterations =
         int.TryParse(Environment.GetEnvironmentVariable("CDS_FUZZ_ITERATIONS"), out var configured) && configured > 0 ? configured : 1000;
 
     private static readonly Gen<(int Scenario, (int Node, int Kind)[] Mutations)> Requests =
