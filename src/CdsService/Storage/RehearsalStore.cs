@@ -18,6 +18,11 @@ internal sealed partial class RehearsalStore(ILogger<RehearsalStore> logger) : I
 {
     private const string DirectoryPrefix = "cds-rehearsal-";
 
+    // SQLite's default (about 4 MB of WAL), not the real store's 40 MB: the scratch store may sit on a tmpfs (memory).
+    private const int ScratchCheckpointPages = 1_000;
+
+    private static readonly TimeSpan InUseWait = TimeSpan.FromSeconds(5);
+
     // A process killed during its warm-up leaves its directory behind; a warm-up lasts minutes at most.
     private static readonly TimeSpan Abandoned = TimeSpan.FromHours(1);
 
@@ -117,11 +122,6 @@ internal sealed partial class RehearsalStore(ILogger<RehearsalStore> logger) : I
     }
 
     public async ValueTask DisposeAsync() => await EndAsync();
-
-    // SQLite's default (about 4 MB of WAL), not the real store's 40 MB: the scratch store may sit on a tmpfs (memory).
-    private const int ScratchCheckpointPages = 1_000;
-
-    private static readonly TimeSpan InUseWait = TimeSpan.FromSeconds(5);
 
     private static async Task EndAfterAsync(Task inUse, SqliteStateStore? store, string? directory)
     {
